@@ -1,0 +1,15 @@
+// Jest runs the TypeScript sources as native ES modules (jose 6 and fhir-kit-client 2 ship ESM
+// only), so it is started with --experimental-vm-modules by `npm test`.
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
+  },
+  testMatch: ['<rootDir>/services/*/src/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
+  testTimeout: 60000,
+};

@@ -1,0 +1,5 @@
+import { referralService } from '@peerbridge/referral';
+import type { ServiceModule } from '@peerbridge/shared';
+
+/** Every PeerBridge service; the development process hosts them all behind one port. */
+export const ALL_SERVICES: readonly ServiceModule[] = [referralService];

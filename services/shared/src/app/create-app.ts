@@ -1,0 +1,69 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Config } from '../config/config.js';
+import type { Database } from '../db/database.js';
+import { errorHandler, unknownRoute } from '../errors/error-handler.js';
+import { capabilityStatement } from '../fhir/http/capability-statement.js';
+import { FHIR_JSON, fhirMediaTypes, sendFhir } from '../fhir/http/media-type.js';
+import { accessLog } from '../logging/access-log.js';
+import type { Logger } from '../logging/logger.js';
+import { ResourceValidator } from '../fhir/validation/resource-validator.js';
+import type { ServiceModule } from './service-module.js';
+
+export interface AppOptions {
+  readonly config: Config;
+  readonly db: Database;
+  readonly logger: Logger;
+  readonly validator: ResourceValidator;
+  readonly services: readonly ServiceModule[];
+  /** Answers false once shutdown has begun, so /readyz takes the instance out of rotation. */
+  readonly isAcceptingTraffic?: () => boolean;
+}
+
+const VERSION = '0.1.0';
+
+/**
+ * Builds the Express app for one or more services: hardening, access log, body parsing, health
+ * endpoints, one CapabilityStatement, each service's routes, and one error handler. It does not
+ * listen; main.ts does, and tests use the app directly.
+ */
+export function createApp(options: AppOptions): Express {
+  const { config, db, logger, services } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(accessLog(logger));
+  app.use(helmet());
+  app.use(
+    express.json({
+      limit: config.bodyLimitBytes,
+      type: [FHIR_JSON, 'application/json', 'application/json+fhir'],
+    }),
+  );
+  app.use(express.urlencoded({ limit: config.bodyLimitBytes, extended: false }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const accepting = options.isAcceptingTraffic?.() ?? true;
+    const databaseUp = await db.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
+    res.status(accepting && databaseUp ? 200 : 503).json({ status: accepting && databaseUp ? 'ready' : 'unavailable' });
+  });
+
+  const metadata = capabilityStatement(
+    services.flatMap((service) => service.resources),
+    { baseUrl: config.publicBaseUrl, version: VERSION, date: new Date().toISOString() },
+  );
+  app.get('/fhir/metadata', fhirMediaTypes, (_req, res) => sendFhir(res, 200, metadata));
+
+  for (const service of services) {
+    app.use(service.createRouter({ config, db, logger, validator: options.validator }));
+  }
+
+  app.use(unknownRoute);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,28 @@
+import type { Router } from 'express';
+import type { Config } from '../config/config.js';
+import type { Database } from '../db/database.js';
+import type { MigrationSet } from '../db/migrate.js';
+import type { ResourceDefinition } from '../fhir/resource-definition.js';
+import type { ResourceValidator } from '../fhir/validation/resource-validator.js';
+import type { Logger } from '../logging/logger.js';
+
+/** What every service gets from the process that hosts it. */
+export interface ServiceContext {
+  readonly config: Config;
+  readonly db: Database;
+  readonly logger: Logger;
+  readonly validator: ResourceValidator;
+}
+
+/**
+ * A PeerBridge service as the host sees it: its schema and migrations, the FHIR resource types
+ * it owns and a router serving them (under /fhir/<Type>) and its REST API (under /api/<name>/).
+ * The same module runs alone or beside the others in one process.
+ */
+export interface ServiceModule {
+  readonly name: string;
+  readonly schema: string;
+  readonly migrations: readonly MigrationSet[];
+  readonly resources: readonly ResourceDefinition[];
+  createRouter(context: ServiceContext): Router;
+}

@@ -1,0 +1,17 @@
+/**
+ * The database as the rest of the code sees it: parameterised queries and transactions. Two
+ * implementations share it: node-postgres against DATABASE_URL, and PGlite (PostgreSQL compiled
+ * to WebAssembly) in a local directory when no DATABASE_URL is given. Both run the same SQL.
+ */
+export interface Queryable {
+  query<Row extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'postgres' | 'pglite';
+  /** Runs fn in one transaction: committed if fn resolves, rolled back if it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

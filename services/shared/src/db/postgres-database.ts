@@ -1,0 +1,40 @@
+import pg from 'pg';
+import type { Database, Queryable } from './database.js';
+
+export function openPostgresDatabase(connectionString: string, poolSize: number): Database {
+  const pool = new pg.Pool({ connectionString, max: poolSize });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+
+  const queryable = (client: pg.Pool | pg.PoolClient): Queryable => ({
+    async query<Row extends object>(sql: string, params: unknown[] = []) {
+      const result = await client.query<Row>(sql, params);
+      return result.rows;
+    },
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+  });
+
+  return {
+    kind: 'postgres',
+    ...queryable(pool),
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(queryable(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '../logging/logger.js';
+import { badRequest, notFound, OperationOutcomeError, outcome, payloadTooLarge } from './operation-outcome-error.js';
+
+/** Any route nobody answered: a 404 OperationOutcome, never Express's HTML page. */
+export const unknownRoute: RequestHandler = (req) => {
+  throw notFound(`No route for ${req.method} ${req.path}`);
+};
+
+/**
+ * The one place errors become responses. OperationOutcomeErrors are sent as they are; body
+ * parser failures are mapped to 400/413; anything else is logged in full on the server and
+ * answered with a generic 500 that reveals nothing of the internals.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const known = toOperationOutcomeError(error);
+    if (!known) {
+      logger.error('unhandled error', { error: describe(error) });
+    }
+    const response = known ?? new OperationOutcomeError(500, outcome('error', 'exception', 'Internal server error'));
+    for (const [name, value] of Object.entries(response.headers)) {
+      res.setHeader(name, value);
+    }
+    res.status(response.status).type('application/fhir+json').send(JSON.stringify(response.outcome));
+  };
+}
+
+function toOperationOutcomeError(error: unknown): OperationOutcomeError | undefined {
+  if (error instanceof OperationOutcomeError) {
+    return error;
+  }
+  const type = (error as { type?: unknown } | null)?.type;
+  if (type === 'entity.parse.failed') {
+    return badRequest('The body is not valid JSON');
+  }
+  if (type === 'entity.too.large') {
+    return payloadTooLarge('The body is larger than this server accepts');
+  }
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return badRequest('Unsupported body encoding or charset');
+  }
+  return undefined;
+}
+
+/** Name, message and stack only: never request data, which may hold PHI. */
+function describe(error: unknown): Record<string, unknown> {
+  return error instanceof Error
+    ? { name: error.name, message: error.message, stack: error.stack }
+    : { value: typeof error };
+}

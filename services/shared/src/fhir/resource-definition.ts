@@ -1,0 +1,103 @@
+import { getSearchParameters } from '@medplum/core';
+import type { ResourceType } from '@medplum/fhirtypes';
+import { loadR4Definitions } from './r4-definitions.js';
+
+/** FHIR type-level and instance-level interactions a resource type can offer. */
+export type Interaction = 'read' | 'vread' | 'update' | 'delete' | 'history-instance' | 'create' | 'search-type';
+
+export type SearchParameterType = 'token' | 'reference' | 'date' | 'string';
+
+export interface SearchParameterDefinition {
+  readonly name: string;
+  readonly type: SearchParameterType;
+  /** FHIRPath for this resource type only, taken from the official SearchParameter. */
+  readonly expression: string;
+  /** Canonical URL of the official SearchParameter. */
+  readonly definition: string;
+  readonly targets: readonly string[];
+  readonly documentation: string;
+}
+
+/**
+ * One row of the table that drives both the FHIR router and the CapabilityStatement: what a
+ * resource type supports. Because both read the same row they cannot drift apart.
+ */
+export interface ResourceDefinition {
+  readonly type: ResourceType;
+  /** Canonical URL of the profile every instance is validated against, if any. */
+  readonly profile?: string;
+  readonly interactions: readonly Interaction[];
+  readonly searchParameters: ReadonlyMap<string, SearchParameterDefinition>;
+  /** `_include` values allowed, e.g. `Task:focus`. */
+  readonly includes: readonly string[];
+}
+
+export interface ResourceDefinitionInput {
+  type: ResourceType;
+  profile?: string;
+  interactions: readonly Interaction[];
+  /** Names of official R4 search parameters of this type. */
+  searchParameters: readonly string[];
+  /** Reference search parameters that `_include` may follow. */
+  includes?: readonly string[];
+}
+
+export const ALL_INTERACTIONS: readonly Interaction[] = [
+  'read',
+  'vread',
+  'update',
+  'delete',
+  'history-instance',
+  'create',
+  'search-type',
+];
+
+const SUPPORTED_TYPES = new Set<string>(['token', 'reference', 'date', 'string']);
+
+/**
+ * Builds a definition from official R4 search parameter names, so every expression and type is
+ * the standard's, not ours. `_id` and `_lastUpdated` are always supported and need no entry.
+ */
+export function defineResource(input: ResourceDefinitionInput): ResourceDefinition {
+  loadR4Definitions();
+  const official = getSearchParameters(input.type) ?? {};
+  const searchParameters = new Map<string, SearchParameterDefinition>();
+  for (const name of input.searchParameters) {
+    const parameter = official[name];
+    if (!parameter?.expression || !parameter.url || !SUPPORTED_TYPES.has(parameter.type ?? '')) {
+      throw new Error(`${input.type}?${name} is not an R4 search parameter of a supported type`);
+    }
+    searchParameters.set(name, {
+      name,
+      type: parameter.type as SearchParameterType,
+      expression: expressionFor(input.type, parameter.expression),
+      definition: parameter.url,
+      targets: parameter.target ?? [],
+      documentation: parameter.description ?? '',
+    });
+  }
+  for (const include of input.includes ?? []) {
+    if (searchParameters.get(include)?.type !== 'reference') {
+      throw new Error(`${input.type}:${include} is not a declared reference search parameter`);
+    }
+  }
+  return {
+    type: input.type,
+    profile: input.profile,
+    interactions: input.interactions,
+    searchParameters,
+    includes: (input.includes ?? []).map((name) => `${input.type}:${name}`),
+  };
+}
+
+/** Official expressions are unions over many types; keep the branches for this type. */
+function expressionFor(type: string, expression: string): string {
+  const branches = expression
+    .split(' | ')
+    .map((branch) => branch.trim())
+    .filter((branch) => branch.replace(/^\(/, '').startsWith(`${type}.`));
+  if (branches.length === 0) {
+    throw new Error(`No ${type} branch in expression ${expression}`);
+  }
+  return branches.join(' | ');
+}

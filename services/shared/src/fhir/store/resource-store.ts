@@ -1,0 +1,323 @@
+import { randomUUID } from 'node:crypto';
+import type { Resource } from '@medplum/fhirtypes';
+import type { Database, Queryable } from '../../db/database.js';
+import { assertIdentifier } from '../../db/migrate.js';
+import { gone, notFound, preconditionFailed } from '../../errors/operation-outcome-error.js';
+import type { ResourceDefinition } from '../resource-definition.js';
+import { indexRowsFor, type IndexRows } from '../search/index-rows.js';
+import { orderByClause, whereClause } from '../search/search-sql.js';
+import type { SearchRequest } from '../search/search-request.js';
+import { SqlParams } from '../search/sql-params.js';
+
+export interface StoredVersion {
+  readonly versionId: number;
+  readonly lastUpdated: string;
+  readonly deleted: boolean;
+  /** Absent for a deletion. */
+  readonly resource: Resource | undefined;
+}
+
+export interface SearchResult {
+  readonly matches: Resource[];
+  readonly included: Resource[];
+  readonly total: number | undefined;
+  readonly hasMore: boolean;
+}
+
+interface VersionRow {
+  version_id: number;
+  last_updated: string | Date;
+  deleted: boolean;
+  content: Resource | null;
+}
+
+/**
+ * The versioned FHIR resource store for one service's schema, generic over resource type.
+ * Every write adds a row to resource_version and rewrites the search index rows of the current
+ * version, in one statement or one transaction. Methods take an optional Queryable so that a
+ * caller can put several writes (and their outbox event) in one transaction of its own.
+ */
+export class ResourceStore {
+  private readonly schema: string;
+
+  constructor(
+    private readonly db: Database,
+    schema: string,
+    private readonly definitions: ReadonlyMap<string, ResourceDefinition>,
+    private readonly baseUrl: string,
+  ) {
+    this.schema = assertIdentifier(schema);
+  }
+
+  async create<T extends Resource>(resource: T, q: Queryable = this.db): Promise<T> {
+    const id = randomUUID();
+    return this.writeVersion(q, { ...resource, id }, 1);
+  }
+
+  async read(resourceType: string, id: string, q: Queryable = this.db): Promise<Resource> {
+    const [row] = await q.query<VersionRow>(
+      `SELECT version_id, last_updated, deleted, content FROM ${this.schema}.resource WHERE resource_type = $1 AND id = $2`,
+      [resourceType, id],
+    );
+    return this.existing(resourceType, id, row);
+  }
+
+  async vread(resourceType: string, id: string, versionId: string): Promise<Resource> {
+    if (!/^\d{1,9}$/.test(versionId)) {
+      throw notFound(`${resourceType}/${id} has no version ${versionId}`);
+    }
+    const [row] = await this.db.query<VersionRow>(
+      `SELECT version_id, last_updated, deleted, content FROM ${this.schema}.resource_version
+       WHERE resource_type = $1 AND id = $2 AND version_id = $3`,
+      [resourceType, id, Number(versionId)],
+    );
+    if (!row) {
+      throw notFound(`${resourceType}/${id} has no version ${versionId}`);
+    }
+    return this.existing(resourceType, id, row);
+  }
+
+  /** Every version, newest first; a page of them when count is given. */
+  async history(resourceType: string, id: string, count: number, offset: number): Promise<StoredVersion[]> {
+    const rows = await this.db.query<VersionRow>(
+      `SELECT version_id, last_updated, deleted, content FROM ${this.schema}.resource_version
+       WHERE resource_type = $1 AND id = $2 ORDER BY version_id DESC LIMIT $3 OFFSET $4`,
+      [resourceType, id, count, offset],
+    );
+    if (rows.length === 0 && offset === 0) {
+      throw notFound(`${resourceType}/${id} not found`);
+    }
+    return rows.map((row) => ({
+      versionId: row.version_id,
+      lastUpdated: toIso(row.last_updated),
+      deleted: row.deleted,
+      resource: row.content ? presented(row.content) : undefined,
+    }));
+  }
+
+  async countVersions(resourceType: string, id: string): Promise<number> {
+    const [row] = await this.db.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM ${this.schema}.resource_version WHERE resource_type = $1 AND id = $2`,
+      [resourceType, id],
+    );
+    return row?.count ?? 0;
+  }
+
+  /**
+   * Replaces the current version. With expectedVersion (from If-Match) a different current
+   * version is a 412, so two clients cannot overwrite each other's changes unseen.
+   */
+  async update<T extends Resource>(
+    resource: T & { id: string },
+    expectedVersion?: number,
+    q?: Queryable,
+  ): Promise<T> {
+    const run = async (tx: Queryable) => {
+      const current = await this.lockCurrent(tx, resource.resourceType, resource.id);
+      if (expectedVersion !== undefined && expectedVersion !== current.version_id) {
+        throw preconditionFailed(
+          `Version conflict: If-Match names version ${expectedVersion}, current is ${current.version_id}`,
+        );
+      }
+      return this.writeVersion(tx, resource, current.version_id + 1);
+    };
+    return q ? run(q) : this.db.transaction(run);
+  }
+
+  /** Marks a resource deleted; later reads answer 410. Deleting twice changes nothing. */
+  async delete(resourceType: string, id: string, q?: Queryable): Promise<void> {
+    const run = async (tx: Queryable) => {
+      const [current] = await tx.query<VersionRow>(
+        `SELECT version_id, deleted FROM ${this.schema}.resource WHERE resource_type = $1 AND id = $2 FOR UPDATE`,
+        [resourceType, id],
+      );
+      if (!current) {
+        throw notFound(`${resourceType}/${id} not found`);
+      }
+      if (!current.deleted) {
+        await this.writeRow(tx, resourceType, id, current.version_id + 1, new Date().toISOString(), null, EMPTY_ROWS);
+      }
+    };
+    await (q ? run(q) : this.db.transaction(run));
+  }
+
+  /**
+   * FHIR conditional create: create unless the search finds a match. An advisory lock on the
+   * search makes check and create atomic, so two concurrent identical requests create once.
+   */
+  async conditionalCreate(
+    request: SearchRequest,
+    create: (tx: Queryable) => Promise<Resource>,
+  ): Promise<{ created: boolean; resource: Resource }> {
+    const lockKey = `${request.resourceType}?${JSON.stringify(request.filters.map((f) => [f.name, f.modifier, f.values]))}`;
+    return this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey]);
+      const { matches } = await this.search({ ...request, count: 2, offset: 0, total: 'none', include: [] }, tx);
+      if (matches.length > 1) {
+        throw preconditionFailed(`If-None-Exist matched ${matches.length} or more ${request.resourceType} resources`);
+      }
+      if (matches[0]) {
+        return { created: false, resource: matches[0] };
+      }
+      return { created: true, resource: await create(tx) };
+    });
+  }
+
+  async search(request: SearchRequest, q: Queryable = this.db): Promise<SearchResult> {
+    const params = new SqlParams();
+    const where = whereClause(this.schema, request, params, this.baseUrl);
+    const order = orderByClause(this.schema, request.sort);
+    const pageParams = new SqlParams();
+    pageParams.values.push(...params.values);
+    const limit = pageParams.add(request.count + 1);
+    const offset = pageParams.add(request.offset);
+    const rows = await q.query<{ content: Resource }>(
+      `SELECT r.content FROM ${this.schema}.resource r WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+      pageParams.values,
+    );
+    const hasMore = rows.length > request.count;
+    const matches = rows.slice(0, request.count).map((row) => presented(row.content));
+    const total =
+      request.total === 'none'
+        ? undefined
+        : (
+            await q.query<{ total: number }>(
+              `SELECT count(*)::int AS total FROM ${this.schema}.resource r WHERE ${where}`,
+              params.values,
+            )
+          )[0]?.total;
+    const included = await this.included(request, matches, q);
+    return { matches, included, total, hasMore };
+  }
+
+  private async included(request: SearchRequest, matches: Resource[], q: Queryable): Promise<Resource[]> {
+    if (request.include.length === 0 || matches.length === 0) {
+      return [];
+    }
+    const params = request.include.map((include) => include.split(':')[1]);
+    const rows = await q.query<{ content: Resource }>(
+      `SELECT DISTINCT r.content, r.resource_type, r.id FROM ${this.schema}.search_reference s
+       JOIN ${this.schema}.resource r ON r.resource_type || '/' || r.id = s.target
+       WHERE s.resource_type = $1 AND s.param = ANY($2::text[]) AND s.id = ANY($3::text[]) AND NOT r.deleted
+       ORDER BY r.resource_type, r.id`,
+      [request.resourceType, params, matches.map((resource) => resource.id)],
+    );
+    return rows.map((row) => presented(row.content));
+  }
+
+  private existing(resourceType: string, id: string, row: VersionRow | undefined): Resource {
+    if (!row) {
+      throw notFound(`${resourceType}/${id} not found`);
+    }
+    if (row.deleted || !row.content) {
+      throw gone(`${resourceType}/${id} was deleted`);
+    }
+    return presented(row.content);
+  }
+
+  private async lockCurrent(tx: Queryable, resourceType: string, id: string): Promise<VersionRow> {
+    const [current] = await tx.query<VersionRow>(
+      `SELECT version_id, deleted FROM ${this.schema}.resource WHERE resource_type = $1 AND id = $2 FOR UPDATE`,
+      [resourceType, id],
+    );
+    if (!current) {
+      throw notFound(`${resourceType}/${id} not found; this server assigns ids on create`);
+    }
+    if (current.deleted) {
+      throw gone(`${resourceType}/${id} was deleted`);
+    }
+    return current;
+  }
+
+  private async writeVersion<T extends Resource>(q: Queryable, resource: T, versionId: number): Promise<T> {
+    const definition = this.definitions.get(resource.resourceType);
+    if (!definition) {
+      throw new Error(`No resource definition for ${resource.resourceType}`);
+    }
+    const lastUpdated = new Date().toISOString();
+    const { resourceType, id, meta, ...rest } = resource;
+    const stored = {
+      resourceType,
+      id,
+      meta: { ...meta, versionId: String(versionId), lastUpdated },
+      ...rest,
+    } as unknown as T;
+    await this.writeRow(q, resourceType, id!, versionId, lastUpdated, stored, indexRowsFor(stored, definition, this.baseUrl));
+    return stored;
+  }
+
+  /**
+   * One statement writes the current row, the version row and the index rows; a statement is
+   * atomic on its own, so a create needs a single round trip and no explicit transaction. The
+   * index deletes see the rows from before the statement, so they remove the old version's only.
+   */
+  private async writeRow(
+    q: Queryable,
+    resourceType: string,
+    id: string,
+    versionId: number,
+    lastUpdated: string,
+    content: Resource | null,
+    rows: IndexRows,
+  ): Promise<void> {
+    const s = this.schema;
+    const json = content === null ? null : JSON.stringify(content);
+    await q.query(
+      `WITH current AS (
+         INSERT INTO ${s}.resource (resource_type, id, version_id, last_updated, deleted, content)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+         ON CONFLICT (resource_type, id) DO UPDATE SET version_id = EXCLUDED.version_id,
+           last_updated = EXCLUDED.last_updated, deleted = EXCLUDED.deleted, content = EXCLUDED.content
+       ), version AS (
+         INSERT INTO ${s}.resource_version (resource_type, id, version_id, last_updated, deleted, content)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+       ), old_tokens AS (DELETE FROM ${s}.search_token WHERE resource_type = $1 AND id = $2 AND $3 > 1
+       ), old_references AS (DELETE FROM ${s}.search_reference WHERE resource_type = $1 AND id = $2 AND $3 > 1
+       ), old_dates AS (DELETE FROM ${s}.search_date WHERE resource_type = $1 AND id = $2 AND $3 > 1
+       ), old_strings AS (DELETE FROM ${s}.search_string WHERE resource_type = $1 AND id = $2 AND $3 > 1
+       ), tokens AS (
+         INSERT INTO ${s}.search_token (resource_type, id, param, system, code)
+         SELECT $1, $2, * FROM unnest($7::text[], $8::text[], $9::text[])
+       ), refs AS (
+         INSERT INTO ${s}.search_reference (resource_type, id, param, target)
+         SELECT $1, $2, * FROM unnest($10::text[], $11::text[])
+       ), dates AS (
+         INSERT INTO ${s}.search_date (resource_type, id, param, low, high)
+         SELECT $1, $2, * FROM unnest($12::text[], $13::timestamptz[], $14::timestamptz[])
+       )
+       INSERT INTO ${s}.search_string (resource_type, id, param, value, normalized)
+       SELECT $1, $2, * FROM unnest($15::text[], $16::text[], $17::text[])`,
+      [
+        resourceType,
+        id,
+        versionId,
+        lastUpdated,
+        content === null,
+        json,
+        rows.tokens.map((t) => t.param),
+        rows.tokens.map((t) => t.system),
+        rows.tokens.map((t) => t.code),
+        rows.references.map((r) => r.param),
+        rows.references.map((r) => r.target),
+        rows.dates.map((d) => d.param),
+        rows.dates.map((d) => d.low),
+        rows.dates.map((d) => d.high),
+        rows.strings.map((r) => r.param),
+        rows.strings.map((r) => r.value),
+        rows.strings.map((r) => r.normalized),
+      ],
+    );
+  }
+}
+
+const EMPTY_ROWS: IndexRows = { tokens: [], references: [], dates: [], strings: [] };
+
+/** JSONB reorders keys; put resourceType, id and meta first again, as FHIR JSON reads best. */
+function presented<T extends Resource>(content: T): T {
+  const { resourceType, id, meta, ...rest } = content;
+  return { resourceType, id, meta, ...rest } as T;
+}
+
+function toIso(value: string | Date): string {
+  return value instanceof Date ? value.toISOString() : new Date(value).toISOString();
+}

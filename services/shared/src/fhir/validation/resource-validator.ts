@@ -1,0 +1,107 @@
+import { OperationOutcomeError as MedplumOutcomeError, validateResource, type TypedValueWithPath } from '@medplum/core';
+import type { OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
+import { invalidResource } from '../../errors/operation-outcome-error.js';
+import { loadR4Definitions } from '../r4-definitions.js';
+import type { ValueSetRegistry } from './value-set-registry.js';
+
+/**
+ * Validates a resource against base R4 (structure, cardinality, types, invariants) with
+ * @medplum/core's validator, against its PeerBridge profile when it has one, and checks every
+ * code bound with strength `required`, which that validator only collects. Throws a 400 whose
+ * OperationOutcome lists every problem with the element's path in `expression`.
+ */
+export class ResourceValidator {
+  constructor(
+    private readonly valueSets: ValueSetRegistry,
+    private readonly profiles: ReadonlyMap<string, StructureDefinition> = new Map(),
+  ) {
+    loadR4Definitions();
+  }
+
+  validate(resource: Resource, profileUrl?: string): void {
+    const profiles = [undefined, ...(profileUrl ? [this.profile(profileUrl)] : [])];
+    const issues: OperationOutcomeIssue[] = [];
+    for (const profile of profiles) {
+      const tokens: Record<string, TypedValueWithPath[]> = {};
+      try {
+        validateResource(resource, { profile, collect: { tokens } });
+      } catch (error) {
+        if (!(error instanceof MedplumOutcomeError)) {
+          throw error;
+        }
+        issues.push(...(error.outcome.issue ?? []).filter((issue) => issue.severity !== 'warning'));
+      }
+      issues.push(...this.bindingIssues(tokens));
+    }
+    if (issues.length > 0) {
+      throw invalidResource(dedupe(issues));
+    }
+  }
+
+  private profile(url: string): StructureDefinition {
+    const profile = this.profiles.get(url);
+    if (!profile) {
+      throw new Error(`Profile ${url} is not loaded`);
+    }
+    return profile;
+  }
+
+  private bindingIssues(tokens: Record<string, TypedValueWithPath[]>): OperationOutcomeIssue[] {
+    const issues: OperationOutcomeIssue[] = [];
+    for (const [valueSet, values] of Object.entries(tokens)) {
+      const allowed = this.valueSets.codes(valueSet);
+      if (!allowed) {
+        continue;
+      }
+      for (const value of values) {
+        // A CodeableConcept meets a required binding when one of its codings is in the set.
+        const codes = codesOf(value);
+        const isMember = ({ code, system }: (typeof codes)[number]) => allowed.has(system ? `${system}|${code}` : code);
+        const first = codes[0];
+        if (first && !codes.some(isMember)) {
+          issues.push({
+            severity: 'error',
+            code: 'code-invalid',
+            details: { text: `Value "${first.code}" is not in the required value set ${valueSet.split('|')[0]}` },
+            expression: [first.path],
+          });
+        }
+      }
+    }
+    return issues;
+  }
+}
+
+function codesOf(value: TypedValueWithPath): { code: string; system?: string; path: string }[] {
+  const v = value.value as Record<string, unknown> | string;
+  if (typeof v === 'string') {
+    return [{ code: v, path: value.path }];
+  }
+  if (value.type === 'Coding') {
+    return typeof v.code === 'string'
+      ? [{ code: v.code, system: v.system as string | undefined, path: `${value.path}.code` }]
+      : [];
+  }
+  if (value.type === 'CodeableConcept') {
+    // A required binding on a CodeableConcept is met when some coding is in the value set.
+    const codings = (v.coding as { code?: string; system?: string }[] | undefined) ?? [];
+    return codings.flatMap((coding, i) =>
+      typeof coding.code === 'string'
+        ? [{ code: coding.code, system: coding.system, path: `${value.path}.coding[${i}].code` }]
+        : [],
+    );
+  }
+  return [];
+}
+
+function dedupe(issues: OperationOutcomeIssue[]): OperationOutcomeIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = `${issue.details?.text}|${issue.expression?.join()}`;
+    if (seen.has(key)) {
+      return false;
+    }
+    seen.add(key);
+    return true;
+  });
+}
