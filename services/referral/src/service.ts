@@ -18,7 +18,9 @@ export const referralService: ServiceModule = {
       config.publicBaseUrl,
     );
     const router = Router();
-    router.use(fhirRouter({ baseUrl: config.publicBaseUrl, definitions: REFERRAL_RESOURCES, store, validator }));
+    router.use(
+      fhirRouter({ baseUrl: config.publicBaseUrl, definitions: REFERRAL_RESOURCES, store, validator }),
+    );
     return router;
   },
 };

@@ -50,7 +50,9 @@ export function createApp(options: AppOptions): Express {
       () => true,
       () => false,
     );
-    res.status(accepting && databaseUp ? 200 : 503).json({ status: accepting && databaseUp ? 'ready' : 'unavailable' });
+    res
+      .status(accepting && databaseUp ? 200 : 503)
+      .json({ status: accepting && databaseUp ? 'ready' : 'unavailable' });
   });
 
   const metadata = capabilityStatement(

@@ -5,7 +5,11 @@ import { runServer } from './run-server.js';
 import type { ServiceModule } from './service-module.js';
 
 /** Entry point shared by every service's main.ts and by the all-in-one development process. */
-export async function main(name: string, defaultPort: number, services: readonly ServiceModule[]): Promise<void> {
+export async function main(
+  name: string,
+  defaultPort: number,
+  services: readonly ServiceModule[],
+): Promise<void> {
   const config = parseConfig(process.env, { port: defaultPort });
   const logger = createLogger({ level: config.logLevel, service: name });
   let accepting = true;

@@ -24,7 +24,9 @@ export function runServer(options: {
   return new Promise((resolve) => {
     const server = app.listen(options.port, () => {
       const address = server.address();
-      logger.info('listening', { port: typeof address === 'object' && address ? address.port : options.port });
+      logger.info('listening', {
+        port: typeof address === 'object' && address ? address.port : options.port,
+      });
       let closing: Promise<void> | undefined;
       const shutdown = () => {
         closing ??= (async () => {

@@ -21,7 +21,11 @@ export function assertIdentifier(name: string): string {
  * Brings one service's schema up to date. Everything runs in one transaction under an advisory
  * lock, so replicas starting together migrate once and a failed migration leaves nothing behind.
  */
-export async function migrateSchema(db: Database, schema: string, sets: readonly MigrationSet[]): Promise<void> {
+export async function migrateSchema(
+  db: Database,
+  schema: string,
+  sets: readonly MigrationSet[],
+): Promise<void> {
   assertIdentifier(schema);
   await db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`peerbridge-migrate:${schema}`]);

@@ -5,7 +5,9 @@ import { openPgliteDatabase } from './pglite-database.js';
 import { openPostgresDatabase } from './postgres-database.js';
 
 /** PostgreSQL when DATABASE_URL is set; otherwise the embedded PGlite kept in DATA_DIR. */
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>): Promise<Database> {
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>,
+): Promise<Database> {
   if (config.databaseUrl) {
     return openPostgresDatabase(config.databaseUrl, config.databasePoolSize);
   }

@@ -1,6 +1,12 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logging/logger.js';
-import { badRequest, notFound, OperationOutcomeError, outcome, payloadTooLarge } from './operation-outcome-error.js';
+import {
+  badRequest,
+  notFound,
+  OperationOutcomeError,
+  outcome,
+  payloadTooLarge,
+} from './operation-outcome-error.js';
 
 /** Any route nobody answered: a 404 OperationOutcome, never Express's HTML page. */
 export const unknownRoute: RequestHandler = (req) => {
@@ -22,7 +28,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (!known) {
       logger.error('unhandled error', { error: describe(error) });
     }
-    const response = known ?? new OperationOutcomeError(500, outcome('error', 'exception', 'Internal server error'));
+    const response =
+      known ?? new OperationOutcomeError(500, outcome('error', 'exception', 'Internal server error'));
     for (const [name, value] of Object.entries(response.headers)) {
       res.setHeader(name, value);
     }

@@ -3,7 +3,8 @@ import type { ResourceType } from '@medplum/fhirtypes';
 import { loadR4Definitions } from './r4-definitions.js';
 
 /** FHIR type-level and instance-level interactions a resource type can offer. */
-export type Interaction = 'read' | 'vread' | 'update' | 'delete' | 'history-instance' | 'create' | 'search-type';
+export type Interaction =
+  'read' | 'vread' | 'update' | 'delete' | 'history-instance' | 'create' | 'search-type';
 
 export type SearchParameterType = 'token' | 'reference' | 'date' | 'string';
 

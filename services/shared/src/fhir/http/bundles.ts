@@ -16,7 +16,9 @@ export function searchsetBundle(
   query: readonly (readonly [string, string])[],
   result: SearchResult,
 ): Bundle {
-  const used = query.filter(([key, value]) => !request.ignored.includes(key) && !request.ignored.includes(`${key}=${value}`));
+  const used = query.filter(
+    ([key, value]) => !request.ignored.includes(key) && !request.ignored.includes(`${key}=${value}`),
+  );
   const link = (relation: string, offset: number): BundleLink => {
     const params = new URLSearchParams(used.filter(([key]) => key !== '_offset') as [string, string][]);
     if (offset > 0) {
@@ -33,7 +35,11 @@ export function searchsetBundle(
     links.push(link('previous', Math.max(0, request.offset - request.count)));
   }
   const entry: BundleEntry[] = [
-    ...result.matches.map((resource) => ({ fullUrl: fullUrl(baseUrl, resource), resource, search: { mode: 'match' as const } })),
+    ...result.matches.map((resource) => ({
+      fullUrl: fullUrl(baseUrl, resource),
+      resource,
+      search: { mode: 'match' as const },
+    })),
     ...result.included.map((resource) => ({
       fullUrl: fullUrl(baseUrl, resource),
       resource,

@@ -3,7 +3,11 @@ import type { ResourceDefinition } from '../resource-definition.js';
 
 const COMMON_SEARCH_PARAMETERS = [
   { name: '_id', type: 'token', definition: 'http://hl7.org/fhir/SearchParameter/Resource-id' },
-  { name: '_lastUpdated', type: 'date', definition: 'http://hl7.org/fhir/SearchParameter/Resource-lastUpdated' },
+  {
+    name: '_lastUpdated',
+    type: 'date',
+    definition: 'http://hl7.org/fhir/SearchParameter/Resource-lastUpdated',
+  },
 ] as const;
 
 /**

@@ -1,6 +1,11 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Resource } from '@medplum/fhirtypes';
-import { badRequest, methodNotAllowed, outcome, preconditionFailed } from '../../errors/operation-outcome-error.js';
+import {
+  badRequest,
+  methodNotAllowed,
+  outcome,
+  preconditionFailed,
+} from '../../errors/operation-outcome-error.js';
 import type { Queryable } from '../../db/database.js';
 import type { Interaction, ResourceDefinition } from '../resource-definition.js';
 import { parseSearchRequest } from '../search/search-request.js';
@@ -104,7 +109,9 @@ export function fhirRouter(options: FhirRouterOptions): Router {
           const id = instanceId(req, type);
           const resource = validated(req, id) as Resource & { id: string };
           const expected = ifMatchVersion(req.get('if-match'));
-          const stored = await (writes.update ? writes.update(resource, expected) : store.update(resource, expected));
+          const stored = await (writes.update
+            ? writes.update(resource, expected)
+            : store.update(resource, expected));
           respondWithVersion(req, res, 200, stored, baseUrl);
         },
       };
@@ -168,14 +175,24 @@ function notAllowed(methods: string[]): RequestHandler {
   };
 }
 
-function respondWithVersion(req: Request, res: Response, status: number, resource: Resource, baseUrl: string): void {
+function respondWithVersion(
+  req: Request,
+  res: Response,
+  status: number,
+  resource: Resource,
+  baseUrl: string,
+): void {
   versionHeaders(res, resource);
   res.setHeader('Location', versionUrl(resource, baseUrl));
   switch (preferences(req).return) {
     case 'minimal':
       return sendFhir(res, status, undefined);
     case 'OperationOutcome':
-      return sendFhir(res, status, outcome('information', 'informational', `${resource.resourceType}/${resource.id} saved`));
+      return sendFhir(
+        res,
+        status,
+        outcome('information', 'informational', `${resource.resourceType}/${resource.id} saved`),
+      );
     default:
       return sendFhir(res, status, resource);
   }

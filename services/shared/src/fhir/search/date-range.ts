@@ -3,7 +3,8 @@
  * whole interval they name. Search compares intervals, so each value is stored as [low, high]
  * in milliseconds, both ends inclusive. Values without a time zone are read as UTC.
  */
-const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
+const DATE =
+  /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
 
 export interface DateRange {
   low: string;

@@ -47,7 +47,12 @@ export function indexRowsFor(resource: Resource, definition: ResourceDefinition,
   return rows;
 }
 
-function addRows(rows: IndexRows, parameter: SearchParameterDefinition, typed: TypedValue, baseUrl: string): void {
+function addRows(
+  rows: IndexRows,
+  parameter: SearchParameterDefinition,
+  typed: TypedValue,
+  baseUrl: string,
+): void {
   const param = parameter.name;
   const value = typed.value as Record<string, unknown> & Record<string, never>;
   switch (parameter.type) {
@@ -89,7 +94,9 @@ function tokensOf(typed: TypedValue): { system: string | null; code: string }[] 
     case 'CodeableConcept':
       return ((value.coding as Record<string, unknown>[] | undefined) ?? []).flatMap(codingToken);
     case 'Identifier':
-      return typeof value.value === 'string' ? [{ system: stringOrNull(value.system), code: value.value }] : [];
+      return typeof value.value === 'string'
+        ? [{ system: stringOrNull(value.system), code: value.value }]
+        : [];
     case 'boolean':
       return [{ system: null, code: String(typed.value) }];
     case 'code':
@@ -111,7 +118,11 @@ function stringsOf(typed: TypedValue): string[] {
   const parts = (keys: string[]): string[] =>
     keys.flatMap((key) => {
       const part = value[key];
-      return Array.isArray(part) ? part.filter((p) => typeof p === 'string') : typeof part === 'string' ? [part] : [];
+      return Array.isArray(part)
+        ? part.filter((p) => typeof p === 'string')
+        : typeof part === 'string'
+          ? [part]
+          : [];
     });
   switch (typed.type) {
     case 'HumanName':

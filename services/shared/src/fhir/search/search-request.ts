@@ -3,9 +3,7 @@ import type { ResourceDefinition, SearchParameterDefinition } from '../resource-
 
 /** `_id` and `_lastUpdated` apply to every resource type and live on the resource table itself. */
 export type SearchTarget =
-  | { kind: 'id' }
-  | { kind: 'lastUpdated' }
-  | { kind: 'parameter'; parameter: SearchParameterDefinition };
+  { kind: 'id' } | { kind: 'lastUpdated' } | { kind: 'parameter'; parameter: SearchParameterDefinition };
 
 export interface SearchFilter {
   readonly name: string;
@@ -124,7 +122,12 @@ function sortKey(definition: ResourceDefinition, field: string): SortKey {
   return { name, target, descending };
 }
 
-function includeValue(definition: ResourceDefinition, value: string, strict: boolean, ignored: string[]): string {
+function includeValue(
+  definition: ResourceDefinition,
+  value: string,
+  strict: boolean,
+  ignored: string[],
+): string {
   // `Task:focus` or `Task:focus:ServiceRequest`; the target type narrows nothing we store twice.
   const [type, parameter] = value.split(':');
   const include = `${type}:${parameter}`;

@@ -11,7 +11,12 @@ import { normalizeString } from './string-normalization.js';
  * filter becomes `r.id IN (index lookup)`, which PostgreSQL answers from the index tables'
  * b-trees, so cost grows with the log of the table size, not with it.
  */
-export function whereClause(schema: string, request: SearchRequest, params: SqlParams, baseUrl: string): string {
+export function whereClause(
+  schema: string,
+  request: SearchRequest,
+  params: SqlParams,
+  baseUrl: string,
+): string {
   const type = params.add(request.resourceType);
   const conditions = [`r.resource_type = ${type}`, 'NOT r.deleted'];
   for (const filter of request.filters) {
@@ -62,7 +67,9 @@ function filterCondition(
       rejectModifier(filter);
       return lookup('search_token', anyOf(filter.values.map((value) => tokenCondition(value, params))));
     case 'reference': {
-      const targets = filter.values.map((value) => referenceTarget(filter, parameter.targets, value, baseUrl));
+      const targets = filter.values.map((value) =>
+        referenceTarget(filter, parameter.targets, value, baseUrl),
+      );
       return lookup('search_reference', `target = ANY(${params.add(targets)}::text[])`);
     }
     case 'date': {
@@ -80,7 +87,10 @@ function filterCondition(
       return anyOf(parts);
     }
     case 'string':
-      return lookup('search_string', anyOf(filter.values.map((value) => stringCondition(filter, value, params))));
+      return lookup(
+        'search_string',
+        anyOf(filter.values.map((value) => stringCondition(filter, value, params))),
+      );
   }
 }
 
@@ -100,8 +110,14 @@ function tokenCondition(value: string, params: SqlParams): string {
   return `(code = ${params.add(code)} AND system = ${params.add(system)})`;
 }
 
-function referenceTarget(filter: SearchFilter, targets: readonly string[], value: string, baseUrl: string): string {
-  const typeModifier = filter.modifier && /^[A-Z][A-Za-z]+$/.test(filter.modifier) ? filter.modifier : undefined;
+function referenceTarget(
+  filter: SearchFilter,
+  targets: readonly string[],
+  value: string,
+  baseUrl: string,
+): string {
+  const typeModifier =
+    filter.modifier && /^[A-Z][A-Za-z]+$/.test(filter.modifier) ? filter.modifier : undefined;
   if (filter.modifier && !typeModifier) {
     throw badRequest(`Unsupported modifier :${filter.modifier} on ${filter.name}`, filter.name);
   }
@@ -141,7 +157,10 @@ function parseDateValue(name: string, value: string): { prefix: DatePrefix; rang
   }
   const range = parseFhirDate(prefix ? value.slice(2) : value);
   if (!range) {
-    throw badRequest(`${name} must be a FHIR date or dateTime, optionally prefixed (eq, ne, lt, gt, le, ge)`, name);
+    throw badRequest(
+      `${name} must be a FHIR date or dateTime, optionally prefixed (eq, ne, lt, gt, le, ge)`,
+      name,
+    );
   }
   return { prefix: prefix ?? 'eq', range };
 }

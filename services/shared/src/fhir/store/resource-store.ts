@@ -135,7 +135,15 @@ export class ResourceStore {
         throw notFound(`${resourceType}/${id} not found`);
       }
       if (!current.deleted) {
-        await this.writeRow(tx, resourceType, id, current.version_id + 1, new Date().toISOString(), null, EMPTY_ROWS);
+        await this.writeRow(
+          tx,
+          resourceType,
+          id,
+          current.version_id + 1,
+          new Date().toISOString(),
+          null,
+          EMPTY_ROWS,
+        );
       }
     };
     await (q ? run(q) : this.db.transaction(run));
@@ -152,9 +160,14 @@ export class ResourceStore {
     const lockKey = `${request.resourceType}?${JSON.stringify(request.filters.map((f) => [f.name, f.modifier, f.values]))}`;
     return this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey]);
-      const { matches } = await this.search({ ...request, count: 2, offset: 0, total: 'none', include: [] }, tx);
+      const { matches } = await this.search(
+        { ...request, count: 2, offset: 0, total: 'none', include: [] },
+        tx,
+      );
       if (matches.length > 1) {
-        throw preconditionFailed(`If-None-Exist matched ${matches.length} or more ${request.resourceType} resources`);
+        throw preconditionFailed(
+          `If-None-Exist matched ${matches.length} or more ${request.resourceType} resources`,
+        );
       }
       if (matches[0]) {
         return { created: false, resource: matches[0] };
@@ -242,7 +255,15 @@ export class ResourceStore {
       meta: { ...meta, versionId: String(versionId), lastUpdated },
       ...rest,
     } as unknown as T;
-    await this.writeRow(q, resourceType, id!, versionId, lastUpdated, stored, indexRowsFor(stored, definition, this.baseUrl));
+    await this.writeRow(
+      q,
+      resourceType,
+      id!,
+      versionId,
+      lastUpdated,
+      stored,
+      indexRowsFor(stored, definition, this.baseUrl),
+    );
     return stored;
   }
 

@@ -12,7 +12,9 @@ export const FHIR_PROFILES_DIR = fileURLToPath(new URL('../../../../../fhir-prof
 export function loadProfiles(directory: string = FHIR_PROFILES_DIR): Map<string, StructureDefinition> {
   loadR4Definitions();
   const profiles = new Map<string, StructureDefinition>();
-  for (const file of readdirSync(directory).filter((name) => name.endsWith('.json')).sort()) {
+  for (const file of readdirSync(directory)
+    .filter((name) => name.endsWith('.json'))
+    .sort()) {
     const resource = JSON.parse(readFileSync(join(directory, file), 'utf8')) as StructureDefinition;
     if (resource.resourceType !== 'StructureDefinition' || !resource.url) {
       continue;

@@ -1,4 +1,8 @@
-import { OperationOutcomeError as MedplumOutcomeError, validateResource, type TypedValueWithPath } from '@medplum/core';
+import {
+  OperationOutcomeError as MedplumOutcomeError,
+  validateResource,
+  type TypedValueWithPath,
+} from '@medplum/core';
 import type { OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import { invalidResource } from '../../errors/operation-outcome-error.js';
 import { loadR4Definitions } from '../r4-definitions.js';
@@ -56,13 +60,16 @@ export class ResourceValidator {
       for (const value of values) {
         // A CodeableConcept meets a required binding when one of its codings is in the set.
         const codes = codesOf(value);
-        const isMember = ({ code, system }: (typeof codes)[number]) => allowed.has(system ? `${system}|${code}` : code);
+        const isMember = ({ code, system }: (typeof codes)[number]) =>
+          allowed.has(system ? `${system}|${code}` : code);
         const first = codes[0];
         if (first && !codes.some(isMember)) {
           issues.push({
             severity: 'error',
             code: 'code-invalid',
-            details: { text: `Value "${first.code}" is not in the required value set ${valueSet.split('|')[0]}` },
+            details: {
+              text: `Value "${first.code}" is not in the required value set ${valueSet.split('|')[0]}`,
+            },
             expression: [first.path],
           });
         }

@@ -76,5 +76,7 @@ export class ValueSetRegistry {
 }
 
 function flatten(concepts: CodeSystemConcept[]): string[] {
-  return concepts.flatMap((concept) => [concept.code ?? '', ...flatten(concept.concept ?? [])]).filter(Boolean);
+  return concepts
+    .flatMap((concept) => [concept.code ?? '', ...flatten(concept.concept ?? [])])
+    .filter(Boolean);
 }
