@@ -128,6 +128,14 @@ export class ReferralWorkflow {
     });
   }
 
+  /** A ServiceRequest that is not a peer support referral is stored as it is. */
+  async createPlainServiceRequest(
+    request: ServiceRequest,
+    q: Queryable | undefined,
+  ): Promise<ServiceRequest> {
+    return this.store.create(request, q);
+  }
+
   async get(id: string): Promise<Referral> {
     return (await this.load(this.db, id)).referral;
   }

@@ -1,14 +1,26 @@
 import { FHIR_STORE_MIGRATIONS, fhirRouter, ResourceStore, type ServiceModule } from '@peerbridge/shared';
 import { Router } from 'express';
 import { REFERRAL_RESOURCES } from './fhir/resource-definitions.js';
+import { referralDocs } from './http/docs.js';
+import { referralWriteHandlers } from './http/fhir-write-handlers.js';
+import { loadOpenApiDocument } from './http/openapi-document.js';
+import { referralApi } from './http/referral-api.js';
+import { ReferralWorkflow } from './referral-workflow.js';
+import { REFERRAL_MIGRATIONS } from './store/migrations.js';
 
 const SCHEMA = 'referral';
+
+/**
+ * The peer support program that owns a referral's Task when the referral names none. One
+ * program per deployment for now; the care-team service will bring the roster of programs.
+ */
+export const DEFAULT_PROGRAM = 'Organization/peer-support-program';
 
 /** The referral service: referrals and their closed-loop lifecycle (ServiceRequest + Task). */
 export const referralService: ServiceModule = {
   name: 'referral',
   schema: SCHEMA,
-  migrations: [FHIR_STORE_MIGRATIONS],
+  migrations: [FHIR_STORE_MIGRATIONS, REFERRAL_MIGRATIONS],
   resources: REFERRAL_RESOURCES,
   createRouter({ config, db, validator }) {
     const store = new ResourceStore(
@@ -17,9 +29,26 @@ export const referralService: ServiceModule = {
       new Map(REFERRAL_RESOURCES.map((definition) => [definition.type, definition])),
       config.publicBaseUrl,
     );
+    const workflow = new ReferralWorkflow(db, store, validator, DEFAULT_PROGRAM);
+    const document = loadOpenApiDocument(config.publicBaseUrl);
     const router = Router();
+    router.use(referralDocs(document));
     router.use(
-      fhirRouter({ baseUrl: config.publicBaseUrl, definitions: REFERRAL_RESOURCES, store, validator }),
+      '/api/referral',
+      referralApi({
+        workflow,
+        document: loadOpenApiDocument(config.publicBaseUrl),
+        baseUrl: config.publicBaseUrl,
+      }),
+    );
+    router.use(
+      fhirRouter({
+        baseUrl: config.publicBaseUrl,
+        definitions: REFERRAL_RESOURCES,
+        store,
+        validator,
+        writeHandlers: referralWriteHandlers(workflow),
+      }),
     );
     return router;
   },

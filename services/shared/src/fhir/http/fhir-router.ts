@@ -21,10 +21,19 @@ import { queryPairs } from './query-pairs.js';
  * create its Task in the same transaction). Without an entry the store is used directly.
  */
 export interface WriteHandlers {
-  /** q is the transaction to write in when the create is conditional. */
-  create?(resource: Resource, q?: Queryable): Promise<Resource>;
-  update?(resource: Resource & { id: string }, expectedVersion: number | undefined): Promise<Resource>;
+  /**
+   * q is the transaction to write in when the create is conditional. locals is the request's
+   * res.locals, where a handler finds who is writing (the auth context) to record it.
+   */
+  create?(resource: Resource, q: Queryable | undefined, locals: RequestLocals): Promise<Resource>;
+  update?(
+    resource: Resource & { id: string },
+    expectedVersion: number | undefined,
+    locals: RequestLocals,
+  ): Promise<Resource>;
 }
+
+export type RequestLocals = Readonly<Record<string, unknown>>;
 
 export interface FhirRouterOptions {
   readonly baseUrl: string;
@@ -84,11 +93,13 @@ export function fhirRouter(options: FhirRouterOptions): Router {
             }
             const { created, resource: stored } = await store.conditionalCreate(
               parseSearchRequest(definition, criteria, { strict: true }),
-              (tx) => (writes.create ? writes.create(resource, tx) : store.create(resource, tx)),
+              (tx) => (writes.create ? writes.create(resource, tx, res.locals) : store.create(resource, tx)),
             );
             return respondWithVersion(req, res, created ? 201 : 200, stored, baseUrl);
           }
-          const stored = await (writes.create ? writes.create(resource) : store.create(resource));
+          const stored = await (writes.create
+            ? writes.create(resource, undefined, res.locals)
+            : store.create(resource));
           respondWithVersion(req, res, 201, stored, baseUrl);
         },
       };
@@ -110,7 +121,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
           const resource = validated(req, id) as Resource & { id: string };
           const expected = ifMatchVersion(req.get('if-match'));
           const stored = await (writes.update
-            ? writes.update(resource, expected)
+            ? writes.update(resource, expected, res.locals)
             : store.update(resource, expected));
           respondWithVersion(req, res, 200, stored, baseUrl);
         },

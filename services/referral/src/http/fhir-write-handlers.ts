@@ -1,0 +1,47 @@
+import type { ServiceRequest, Task } from '@medplum/fhirtypes';
+import { unprocessable, type WriteHandlers } from '@peerbridge/shared';
+import { isPeerSupportReferral, referralDetailsFromServiceRequest } from '../fhir/from-fhir.js';
+import type { ReferralWorkflow } from '../referral-workflow.js';
+import { actorOf } from './actor.js';
+
+/**
+ * FHIR writes that are referral changes: a peer support ServiceRequest POSTed by an EHR creates
+ * a referral exactly as createReferral does (one without the code is stored as it is), and a
+ * Task or ServiceRequest PUT goes through the same lifecycle rules as the REST API.
+ */
+export function referralWriteHandlers(workflow: ReferralWorkflow): ReadonlyMap<string, WriteHandlers> {
+  return new Map<string, WriteHandlers>([
+    [
+      'ServiceRequest',
+      {
+        async create(resource, q, locals) {
+          const request = resource as ServiceRequest;
+          if (!isPeerSupportReferral(request)) {
+            return workflow.createPlainServiceRequest(request, q);
+          }
+          if (request.status !== 'active') {
+            throw unprocessable(
+              `A new referral must be active; ${request.status} is not accepted`,
+              'ServiceRequest.status',
+            );
+          }
+          const details = referralDetailsFromServiceRequest(request, workflow.defaultProgram);
+          const { serviceRequest } = await workflow.create(details, actorOf(locals), {
+            received: request,
+            q,
+          });
+          return serviceRequest;
+        },
+        update: (resource, expectedVersion) =>
+          workflow.updateServiceRequest(resource as ServiceRequest & { id: string }, expectedVersion),
+      },
+    ],
+    [
+      'Task',
+      {
+        update: (resource, expectedVersion, locals) =>
+          workflow.updateTask(resource as Task & { id: string }, expectedVersion, actorOf(locals)),
+      },
+    ],
+  ]);
+}
