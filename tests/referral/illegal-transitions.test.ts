@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Task } from '@medplum/fhirtypes';
 import request from 'supertest';
 import { referralService } from '@peerbridge/referral';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { expectContract } from './support/contract.js';
-import { footprint, referralBody } from './support/fixtures.js';
+import { ehrServiceRequest, footprint, referralBody } from './support/fixtures.js';
+import { allowedText, ILLEGAL, PATH_TO } from './support/lifecycle-table.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -11,33 +13,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const ALLOWED: Record<string, string[]> = {
-  requested: ['accepted', 'rejected', 'cancelled'],
-  accepted: ['in-progress', 'on-hold', 'cancelled'],
-  'in-progress': ['on-hold', 'completed', 'failed', 'cancelled'],
-  'on-hold': ['in-progress', 'cancelled'],
-  rejected: [],
-  cancelled: [],
-  completed: [],
-  failed: [],
-};
-/** A legal way to reach each status from requested. */
-const PATH_TO: Record<string, string[]> = {
-  requested: [],
-  accepted: ['accepted'],
-  'in-progress': ['accepted', 'in-progress'],
-  'on-hold': ['accepted', 'on-hold'],
-  rejected: ['rejected'],
-  cancelled: ['cancelled'],
-  completed: ['accepted', 'in-progress', 'completed'],
-  failed: ['accepted', 'in-progress', 'failed'],
-};
-const TARGETS = ['accepted', 'rejected', 'cancelled', 'in-progress', 'on-hold', 'completed', 'failed'];
-const ILLEGAL = Object.keys(ALLOWED).flatMap((from) =>
-  TARGETS.filter((to) => !ALLOWED[from]!.includes(to)).map((to) => [from, to] as const),
-);
+const FHIR = 'application/fhir+json';
 
-async function referralIn(status: string): Promise<string> {
+async function restReferralIn(status: string): Promise<string> {
   const created = await request(t.app).post('/api/referral/referrals').send(referralBody());
   for (const step of PATH_TO[status]!) {
     const res = await request(t.app)
@@ -48,28 +26,44 @@ async function referralIn(status: string): Promise<string> {
   return created.body.id;
 }
 
+async function fhirTaskIn(status: string): Promise<Task> {
+  const created = await request(t.app)
+    .post('/fhir/ServiceRequest')
+    .set('Content-Type', FHIR)
+    .send(ehrServiceRequest());
+  const search = await request(t.app).get(`/fhir/Task?focus=ServiceRequest/${created.body.id}`);
+  let task = search.body.entry[0].resource as Task;
+  for (const step of PATH_TO[status]!) {
+    const res = await request(t.app)
+      .put(`/fhir/Task/${task.id}`)
+      .set('Content-Type', FHIR)
+      .send({ ...task, status: step, statusReason: { text: 'Reason for the record' } });
+    expect(res.status).toBe(200);
+    task = res.body;
+  }
+  return task;
+}
+
 describe('illegal transitions through REST', () => {
   it.each(ILLEGAL)(
     'when a %s referral is moved to %s, then 409 names the allowed ones and nothing changes',
     async (from, to) => {
-      const id = await referralIn(from);
+      const id = await restReferralIn(from);
       const before = await footprint(t.db);
       const res = await request(t.app)
         .post(`/api/referral/referrals/${id}/status`)
         .send({ status: to, reason: 'Trying anyway' });
       expectContract(res, 'changeReferralStatus');
       expect(res.status).toBe(409);
-      const issue = res.body.issue[0];
-      expect(issue.expression).toEqual(['status']);
-      const allowed = ALLOWED[from]!;
-      expect(issue.details.text).toContain(allowed.length ? `allowed: ${allowed.join(', ')}` : 'final');
+      expect(res.body.issue[0].expression).toEqual(['status']);
+      expect(res.body.issue[0].details.text).toContain(allowedText(from));
       expect(await footprint(t.db)).toEqual(before);
       expect((await request(t.app).get(`/api/referral/referrals/${id}`)).body.status).toBe(from);
     },
   );
 
   it('when a referral is moved back to requested, then 400 because requested is no target', async () => {
-    const id = await referralIn('accepted');
+    const id = await restReferralIn('accepted');
     const res = await request(t.app)
       .post(`/api/referral/referrals/${id}/status`)
       .send({ status: 'requested' });
@@ -77,4 +71,35 @@ describe('illegal transitions through REST', () => {
     expect(res.status).toBe(400);
     expect(res.body.issue[0].expression).toEqual(['status']);
   });
+});
+
+describe('illegal transitions through a FHIR Task PUT', () => {
+  it.each(ILLEGAL.filter(([from, to]) => from !== to))(
+    'when a %s Task is PUT as %s, then 409 names the allowed ones and nothing changes',
+    async (from, to) => {
+      const task = await fhirTaskIn(from);
+      const before = await footprint(t.db);
+      const res = await request(t.app)
+        .put(`/fhir/Task/${task.id}`)
+        .set('Content-Type', FHIR)
+        .send({ ...task, status: to, statusReason: { text: 'Trying anyway' } });
+      expect(res.status).toBe(409);
+      expect(res.body.issue[0].expression).toEqual(['Task.status']);
+      expect(res.body.issue[0].details.text).toContain(allowedText(from));
+      expect(await footprint(t.db)).toEqual(before);
+    },
+  );
+
+  it.each(['accepted', 'in-progress', 'on-hold', 'completed'])(
+    'when a %s Task is PUT back as requested, then 409 names the allowed ones',
+    async (from) => {
+      const task = await fhirTaskIn(from);
+      const res = await request(t.app)
+        .put(`/fhir/Task/${task.id}`)
+        .set('Content-Type', FHIR)
+        .send({ ...task, status: 'requested' });
+      expect(res.status).toBe(409);
+      expect(res.body.issue[0].details.text).toContain(allowedText(from));
+    },
+  );
 });

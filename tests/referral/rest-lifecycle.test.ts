@@ -125,11 +125,11 @@ describe('referral lifecycle through REST', () => {
 
     const taskHistory = await request(t.app).get(`/fhir/${created.body.task.reference}/_history`);
     expect(taskHistory.body.total).toBe(6);
-    const [{ count }] = await t.db.query<{ count: number }>(
+    const [row] = await t.db.query<{ count: number }>(
       "SELECT count(*)::int AS count FROM referral.outbox_event WHERE referral_id = $1 AND event_type = 'referral.status-changed'",
       [id],
     );
-    expect(count).toBe(5);
+    expect(row?.count).toBe(5);
   });
 
   it.each([
