@@ -191,3 +191,17 @@ describe('bad status changes get a clear error and change nothing', () => {
     }
   });
 });
+
+describe('requests outside the contract', () => {
+  it('when an undocumented path under /api/referral is requested, then 404 as an OperationOutcome', async () => {
+    const res = await request(t.app).get('/api/referral/nothing-here');
+    expect(res.status).toBe(404);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+  });
+
+  it('when a documented path is called with an undocumented method, then 405 as an OperationOutcome', async () => {
+    const res = await request(t.app).delete('/api/referral/referrals');
+    expect(res.status).toBe(405);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+  });
+});

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import type { OpenApiDocument } from './openapi-document.js';
 
@@ -14,8 +14,15 @@ export function referralDocs(document: OpenApiDocument): Router {
   });
   router.use(
     '/api/referral/docs',
+    labelRoute,
     swaggerUi.serveFiles(document),
     swaggerUi.setup(document, { customSiteTitle: 'PeerBridge Referral API' }),
   );
   return router;
 }
+
+/** The access log names the docs route, not each of Swagger UI's asset files. */
+const labelRoute: RequestHandler = (_req, res, next) => {
+  res.locals.routeLabel = '/api/referral/docs';
+  next();
+};
