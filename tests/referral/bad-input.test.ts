@@ -97,6 +97,10 @@ describe('bad createReferral input gets a clear error and changes nothing', () =
     );
   });
 
+  it('when doNotContact is the string "true", then 400 points at doNotContact (bodies are not coerced)', async () => {
+    await expectRefusedCreate(referralBody({ doNotContact: 'true' }), 400, 'doNotContact');
+  });
+
   it('when the body has a field the contract does not know, then 400 names it', async () => {
     await expectRefusedCreate(referralBody({ favouriteColour: 'blue' }), 400, 'favouriteColour');
   });

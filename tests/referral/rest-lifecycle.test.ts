@@ -242,6 +242,15 @@ describe('listing referrals', () => {
     expect((await list(`patient=${patient}&authoredFrom=2999-01-01`)).total).toBe(0);
   });
 
+  it("when filtered by an absolute reference to the EHR's Patient, then that patient's referrals are listed", async () => {
+    const absolute = 'https://ehr.example.org/fhir/Patient/absolute-1';
+    const created = await request(t.app)
+      .post('/api/referral/referrals')
+      .send(referralBody({ patient: { reference: absolute } }));
+    const page = await list(`patient=${encodeURIComponent(absolute)}`);
+    expect(page.items.map((item) => item.id)).toEqual([created.body.id]);
+  });
+
   it('when paged, then each page has limit items and a next link until the last', async () => {
     const first = await list(`patient=${patient}&limit=2`);
     expect(first.items).toHaveLength(2);

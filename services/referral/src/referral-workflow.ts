@@ -142,7 +142,7 @@ export class ReferralWorkflow {
 
   async list(filter: ReferralFilter): Promise<ReferralPage> {
     const query: [string, string][] = [['code', `${FULFILL.system}|${FULFILL.code}`]];
-    if (filter.patient) query.push(['patient', filter.patient]);
+    if (filter.patient) query.push(['subject', filter.patient]);
     if (filter.status?.length) query.push(['status', filter.status.join(',')]);
     if (filter.requester) query.push(['requester', filter.requester]);
     if (filter.authoredFrom) query.push(['authored-on', `ge${filter.authoredFrom}`]);

@@ -34,7 +34,7 @@ export function referralApi(options: {
   router.use(
     OpenApiValidator.middleware({
       apiSpec: options.document as never,
-      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
+      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false },
       validateResponses: false,
       // Tokens and scopes are checked by the shared SMART middleware in front of every route;
       // the contract's `security` documents what each operation needs.
