@@ -3,7 +3,13 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { referralService } from '@peerbridge/referral';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { documentedResponses, exercised, expectContract } from './support/contract.js';
+import {
+  documentedResponses,
+  exercised,
+  expectContract,
+  openApiDocument,
+  schemaErrors,
+} from './support/contract.js';
 import { referralBody } from './support/fixtures.js';
 
 let t: TestApp;
@@ -110,5 +116,22 @@ describe('the referral API against its OpenAPI document', () => {
     }
     const init = await request(t.app).get('/api/referral/docs/swagger-ui-init.js');
     expect(init.text).toContain('"operationId": "createReferral"');
+  });
+
+  it('when the examples in the document are checked, then each is valid against its schema', () => {
+    const document = openApiDocument() as {
+      components: {
+        schemas: Record<string, { example?: unknown }>;
+        examples: Record<string, { value: unknown }>;
+      };
+    };
+    for (const [name, schema] of Object.entries(document.components.schemas)) {
+      if (schema.example !== undefined) {
+        expect([name, schemaErrors(`#/components/schemas/${name}`, schema.example)]).toEqual([name, []]);
+      }
+    }
+    const examples = document.components.examples;
+    expect(schemaErrors('#/components/schemas/ReferralInput', examples.ReferralInput!.value)).toEqual([]);
+    expect(schemaErrors('#/components/schemas/Referral', examples.Referral!.value)).toEqual([]);
   });
 });

@@ -78,6 +78,18 @@ export function expectContract(res: Response, operationId: string): void {
   exercised.add(`${operationId} ${status}`);
 }
 
+/** Errors of `value` against the schema at `pointer` in the document; empty when valid. */
+export function schemaErrors(pointer: string, value: unknown): string[] {
+  const validate = ajv.compile({ $ref: `openapi.json${pointer}` });
+  return validate(value)
+    ? []
+    : (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message}`);
+}
+
+export function openApiDocument(): Json {
+  return document;
+}
+
 function resolve(pointer: string): Json {
   return pointer
     .slice(2)
