@@ -8,7 +8,8 @@ import {
 } from '@peerbridge/shared';
 import { referralService } from '@peerbridge/referral';
 import { REFERRAL_RESOURCES } from '../../services/referral/src/fhir/resource-definitions.js';
-import { ReferralWorkflow } from '../../services/referral/src/referral-workflow.js';
+import { ReferralWorkflow } from '../../services/referral/src/workflow/referral-workflow.js';
+import { ReferralWrites } from '../../services/referral/src/workflow/referral-writes.js';
 import { openTestDatabase } from '../support/test-database.js';
 import { footprint } from './support/fixtures.js';
 import type { ReferralDetails } from '../../services/referral/src/domain/referral.js';
@@ -44,12 +45,8 @@ function failingOn(pattern: RegExp): Database {
 
 function workflowOn(database: Database): ReferralWorkflow {
   const definitions = new Map(REFERRAL_RESOURCES.map((definition) => [definition.type, definition]));
-  return new ReferralWorkflow(
-    database,
-    new ResourceStore(database, 'referral', definitions, 'http://peerbridge.test'),
-    validator,
-    PROGRAM,
-  );
+  const store = new ResourceStore(database, 'referral', definitions, 'http://peerbridge.test');
+  return new ReferralWorkflow(database, store, new ReferralWrites(store, validator, PROGRAM));
 }
 
 describe('a change and its outbox event commit together', () => {

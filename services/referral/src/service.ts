@@ -5,7 +5,9 @@ import { referralDocs } from './http/docs.js';
 import { referralWriteHandlers } from './http/fhir-write-handlers.js';
 import { loadOpenApiDocument } from './http/openapi-document.js';
 import { referralApi } from './http/referral-api.js';
-import { ReferralWorkflow } from './referral-workflow.js';
+import { FhirReferralUpdates } from './workflow/fhir-referral-updates.js';
+import { ReferralWorkflow } from './workflow/referral-workflow.js';
+import { ReferralWrites } from './workflow/referral-writes.js';
 import { REFERRAL_MIGRATIONS } from './store/migrations.js';
 
 const SCHEMA = 'referral';
@@ -29,7 +31,8 @@ export const referralService: ServiceModule = {
       new Map(REFERRAL_RESOURCES.map((definition) => [definition.type, definition])),
       config.publicBaseUrl,
     );
-    const workflow = new ReferralWorkflow(db, store, validator, DEFAULT_PROGRAM);
+    const writes = new ReferralWrites(store, validator, DEFAULT_PROGRAM);
+    const workflow = new ReferralWorkflow(db, store, writes);
     const document = loadOpenApiDocument(config.publicBaseUrl);
     const router = Router();
     router.use(referralDocs(document));
@@ -47,7 +50,7 @@ export const referralService: ServiceModule = {
         definitions: REFERRAL_RESOURCES,
         store,
         validator,
-        writeHandlers: referralWriteHandlers(workflow),
+        writeHandlers: referralWriteHandlers(workflow, new FhirReferralUpdates(db, store, writes)),
       }),
     );
     return router;

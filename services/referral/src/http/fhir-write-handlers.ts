@@ -1,7 +1,8 @@
 import type { ServiceRequest, Task } from '@medplum/fhirtypes';
 import { unprocessable, type WriteHandlers } from '@peerbridge/shared';
 import { isPeerSupportReferral, referralDetailsFromServiceRequest } from '../fhir/from-fhir.js';
-import type { ReferralWorkflow } from '../referral-workflow.js';
+import type { FhirReferralUpdates } from '../workflow/fhir-referral-updates.js';
+import type { ReferralWorkflow } from '../workflow/referral-workflow.js';
 import { actorOf } from './actor.js';
 
 /**
@@ -9,7 +10,10 @@ import { actorOf } from './actor.js';
  * a referral exactly as createReferral does (one without the code is stored as it is), and a
  * Task or ServiceRequest PUT goes through the same lifecycle rules as the REST API.
  */
-export function referralWriteHandlers(workflow: ReferralWorkflow): ReadonlyMap<string, WriteHandlers> {
+export function referralWriteHandlers(
+  workflow: ReferralWorkflow,
+  updates: FhirReferralUpdates,
+): ReadonlyMap<string, WriteHandlers> {
   return new Map<string, WriteHandlers>([
     [
       'ServiceRequest',
@@ -33,14 +37,14 @@ export function referralWriteHandlers(workflow: ReferralWorkflow): ReadonlyMap<s
           return serviceRequest;
         },
         update: (resource, expectedVersion) =>
-          workflow.updateServiceRequest(resource as ServiceRequest & { id: string }, expectedVersion),
+          updates.updateServiceRequest(resource as ServiceRequest & { id: string }, expectedVersion),
       },
     ],
     [
       'Task',
       {
         update: (resource, expectedVersion, locals) =>
-          workflow.updateTask(resource as Task & { id: string }, expectedVersion, actorOf(locals)),
+          updates.updateTask(resource as Task & { id: string }, expectedVersion, actorOf(locals)),
       },
     ],
   ]);

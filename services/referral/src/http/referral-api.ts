@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
-import type { ReferralWorkflow } from '../referral-workflow.js';
+import type { ReferralWorkflow } from '../workflow/referral-workflow.js';
 import type { operations } from '../generated/referral-api.js';
 import { actorOf } from './actor.js';
 import type { OpenApiDocument } from './openapi-document.js';

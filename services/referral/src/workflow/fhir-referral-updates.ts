@@ -1,0 +1,108 @@
+import type { ServiceRequest, Task } from '@medplum/fhirtypes';
+import { preconditionFailed, unprocessable, type Database, type ResourceStore } from '@peerbridge/shared';
+import { assertTransition, type TransitionFields } from '../domain/lifecycle.js';
+import { REFERRAL_STATUSES, type Actor, type ReferralStatus } from '../domain/referral.js';
+import { isPeerSupportReferral, referralDetailsFromServiceRequest } from '../fhir/from-fhir.js';
+import { lockReferral, lockReferralOfTask } from '../store/referral-tables.js';
+import type { ReferralWrites } from './referral-writes.js';
+
+const TASK_FIELDS: TransitionFields = { status: 'Task.status', reason: 'Task.statusReason' };
+
+/**
+ * FHIR updates of a referral's resources, held to the same rules as the REST API. Resources
+ * that belong to no referral are stored as any FHIR resource would be.
+ */
+export class FhirReferralUpdates {
+  constructor(
+    private readonly db: Database,
+    private readonly store: ResourceStore,
+    private readonly writes: ReferralWrites,
+  ) {}
+
+  /**
+   * The FHIR way: a PUT of the Task. A referral's Task may not change its focus or patient, and
+   * a new status goes through the same state machine as changeStatus.
+   */
+  async updateTask(
+    incoming: Task & { id: string },
+    expectedVersion: number | undefined,
+    actor: Actor,
+  ): Promise<Task> {
+    return this.db.transaction(async (tx) => {
+      const referralId = await lockReferralOfTask(tx, incoming.id);
+      if (!referralId) {
+        return this.store.update(incoming, expectedVersion, tx);
+      }
+      const current = (await this.store.read('Task', incoming.id, tx)) as Task;
+      if (expectedVersion !== undefined && String(expectedVersion) !== current.meta?.versionId) {
+        throw preconditionFailed(
+          `Version conflict: If-Match names version ${expectedVersion}, current is ${current.meta?.versionId}`,
+        );
+      }
+      if (incoming.focus?.reference !== current.focus?.reference) {
+        throw unprocessable("A referral's Task cannot change its focus", 'Task.focus');
+      }
+      if (incoming.for?.reference !== current.for?.reference) {
+        throw unprocessable("A referral's Task cannot change its patient", 'Task.for');
+      }
+      if (incoming.status === current.status) {
+        const stored = await this.store.update(this.writes.valid(incoming), expectedVersion, tx);
+        await this.writes.emit(tx, 'referral.updated', referralId, [stored], stored.meta!.lastUpdated!);
+        return stored;
+      }
+      const to = incoming.status as ReferralStatus;
+      if (!REFERRAL_STATUSES.includes(to)) {
+        throw unprocessable(
+          `Task.status ${incoming.status} is not part of the referral lifecycle`,
+          'Task.status',
+        );
+      }
+      const reason = incoming.statusReason?.text;
+      assertTransition(current.status as ReferralStatus, to, reason, TASK_FIELDS);
+      const { task } = await this.writes.applyTransition(
+        tx,
+        referralId,
+        current,
+        incoming,
+        to,
+        reason,
+        actor,
+        expectedVersion,
+      );
+      return task;
+    });
+  }
+
+  /**
+   * A PUT of a referral's ServiceRequest: details may change, but its status follows the Task
+   * and its patient and code stay, so the two resources never disagree.
+   */
+  async updateServiceRequest(
+    incoming: ServiceRequest & { id: string },
+    expectedVersion: number | undefined,
+  ): Promise<ServiceRequest> {
+    return this.db.transaction(async (tx) => {
+      const taskId = await lockReferral(tx, incoming.id);
+      if (!taskId) {
+        return this.store.update(incoming, expectedVersion, tx);
+      }
+      const current = (await this.store.read('ServiceRequest', incoming.id, tx)) as ServiceRequest;
+      if (incoming.status !== current.status) {
+        throw unprocessable(
+          `A referral's ServiceRequest.status follows its Task; change Task/${taskId} instead`,
+          'ServiceRequest.status',
+        );
+      }
+      if (incoming.subject?.reference !== current.subject?.reference) {
+        throw unprocessable("A referral's patient cannot change", 'ServiceRequest.subject');
+      }
+      if (!isPeerSupportReferral(incoming)) {
+        throw unprocessable('A referral must keep the peer support referral code', 'ServiceRequest.code');
+      }
+      referralDetailsFromServiceRequest(incoming, this.writes.defaultProgram);
+      const stored = await this.store.update(incoming, expectedVersion, tx);
+      await this.writes.emit(tx, 'referral.updated', incoming.id, [stored], stored.meta!.lastUpdated!);
+      return stored;
+    });
+  }
+}

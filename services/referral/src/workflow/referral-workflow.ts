@@ -1,0 +1,216 @@
+import type { ServiceRequest, Task } from '@medplum/fhirtypes';
+import {
+  notFound,
+  parseSearchRequest,
+  unprocessable,
+  type Database,
+  type Queryable,
+  type ResourceStore,
+} from '@peerbridge/shared';
+import { assertTransition, type TransitionFields } from '../domain/lifecycle.js';
+import type { Actor, Referral, ReferralDetails, ReferralStatus, Transition } from '../domain/referral.js';
+import { FULFILL } from '../fhir/codes.js';
+import { referralFromFhir } from '../fhir/from-fhir.js';
+import { omit } from '../fhir/omit.js';
+import { TASK } from '../fhir/resource-definitions.js';
+import { toFhirServiceRequest, toFhirTask } from '../fhir/to-fhir.js';
+import {
+  findIdempotencyKey,
+  findTaskId,
+  insertReferral,
+  listTransitions,
+  lockIdempotencyKey,
+  lockReferral,
+  recordTransition,
+  saveIdempotencyKey,
+} from '../store/referral-tables.js';
+import type { ReferralWrites } from './referral-writes.js';
+
+export interface CreateOptions {
+  readonly idempotency?: { readonly clientId: string; readonly key: string; readonly requestHash: string };
+  /** The ServiceRequest as an EHR sent it; elements PeerBridge does not model are kept. */
+  readonly received?: ServiceRequest;
+  /** The transaction to create in, when the caller already holds one (FHIR conditional create). */
+  readonly q?: Queryable;
+}
+
+export interface ReferralFilter {
+  readonly patient?: string;
+  readonly status?: readonly ReferralStatus[];
+  readonly requester?: string;
+  readonly authoredFrom?: string;
+  readonly authoredTo?: string;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export interface ReferralPage {
+  readonly referrals: Referral[];
+  readonly total: number;
+  readonly hasMore: boolean;
+}
+
+const REST_FIELDS: TransitionFields = { status: 'status', reason: 'reason' };
+
+/**
+ * Creating, reading and moving referrals: what createReferral, the other REST operations and an
+ * EHR's FHIR create do. A create writes the ServiceRequest, the Task, the first transition and
+ * the outbox event in one transaction.
+ */
+export class ReferralWorkflow {
+  constructor(
+    private readonly db: Database,
+    private readonly store: ResourceStore,
+    private readonly writes: ReferralWrites,
+  ) {}
+
+  get defaultProgram(): string {
+    return this.writes.defaultProgram;
+  }
+
+  async create(
+    details: ReferralDetails,
+    actor: Actor,
+    options: CreateOptions = {},
+  ): Promise<{ created: boolean; referral: Referral; serviceRequest: ServiceRequest }> {
+    return this.inTransaction(options.q, async (tx) => {
+      const { idempotency } = options;
+      if (idempotency) {
+        await lockIdempotencyKey(tx, idempotency.clientId, idempotency.key);
+        const earlier = await findIdempotencyKey(tx, idempotency.clientId, idempotency.key);
+        if (earlier && earlier.requestHash !== idempotency.requestHash) {
+          throw unprocessable(
+            'This Idempotency-Key was already used with a different request body',
+            'Idempotency-Key',
+          );
+        }
+        if (earlier) {
+          const { referral, serviceRequest } = await this.writes.load(tx, earlier.referralId);
+          return { created: false, referral, serviceRequest };
+        }
+      }
+      const now = new Date().toISOString();
+      const serviceRequest = this.writes.valid(
+        merged(
+          options.received,
+          toFhirServiceRequest(details, 'requested', options.received?.authoredOn ?? now),
+        ),
+      );
+      const storedRequest = await this.store.create(serviceRequest, tx);
+      const task = this.writes.valid(toFhirTask(details, storedRequest.id!, 'requested', now));
+      const storedTask = await this.store.create(task, tx);
+      const id = storedRequest.id!;
+      await insertReferral(tx, id, storedTask.id!);
+      await recordTransition(tx, id, { from: null, to: 'requested', actor, at: now, taskVersion: '1' });
+      await this.writes.emit(tx, 'referral.created', id, [storedRequest, storedTask], now);
+      if (idempotency) {
+        await saveIdempotencyKey(tx, idempotency.clientId, idempotency.key, idempotency.requestHash, id);
+      }
+      return {
+        created: true,
+        referral: referralFromFhir(storedRequest, storedTask, this.defaultProgram),
+        serviceRequest: storedRequest,
+      };
+    });
+  }
+
+  /** A ServiceRequest that is not a peer support referral is stored as it is. */
+  async createPlainServiceRequest(
+    request: ServiceRequest,
+    q: Queryable | undefined,
+  ): Promise<ServiceRequest> {
+    return this.store.create(request, q);
+  }
+
+  async get(id: string): Promise<Referral> {
+    return (await this.writes.load(this.db, id)).referral;
+  }
+
+  async list(filter: ReferralFilter): Promise<ReferralPage> {
+    const query: [string, string][] = [['code', `${FULFILL.system}|${FULFILL.code}`]];
+    if (filter.patient) query.push(['subject', filter.patient]);
+    if (filter.status?.length) query.push(['status', filter.status.join(',')]);
+    if (filter.requester) query.push(['requester', filter.requester]);
+    if (filter.authoredFrom) query.push(['authored-on', `ge${filter.authoredFrom}`]);
+    if (filter.authoredTo) query.push(['authored-on', `le${filter.authoredTo}`]);
+    query.push(['_sort', '-authored-on'], ['_include', 'Task:focus']);
+    query.push(['_count', String(filter.limit)], ['_offset', String(filter.offset)]);
+    const result = await this.store.search(parseSearchRequest(TASK, query, { strict: true }));
+    const requests = new Map(
+      result.included
+        .filter((resource): resource is ServiceRequest => resource.resourceType === 'ServiceRequest')
+        .map((request) => [`ServiceRequest/${request.id}`, request]),
+    );
+    const referrals = (result.matches as Task[]).flatMap((task) => {
+      const request = requests.get(task.focus?.reference ?? '');
+      return request ? [referralFromFhir(request, task, this.defaultProgram)] : [];
+    });
+    return { referrals, total: result.total ?? referrals.length, hasMore: result.hasMore };
+  }
+
+  async history(id: string): Promise<Transition[]> {
+    if (!(await findTaskId(this.db, id))) {
+      throw notFound(`Referral ${id} not found`);
+    }
+    return listTransitions(this.db, id);
+  }
+
+  /** The REST way: a target status and a reason. */
+  async changeStatus(
+    id: string,
+    to: ReferralStatus,
+    reason: string | undefined,
+    actor: Actor,
+  ): Promise<Referral> {
+    return this.db.transaction(async (tx) => {
+      const taskId = await lockReferral(tx, id);
+      if (!taskId) {
+        throw notFound(`Referral ${id} not found`);
+      }
+      const current = (await this.store.read('Task', taskId, tx)) as Task;
+      const from = current.status as ReferralStatus;
+      assertTransition(from, to, reason, REST_FIELDS);
+      const { referral } = await this.writes.applyTransition(
+        tx,
+        id,
+        current,
+        current,
+        to,
+        reason,
+        actor,
+        undefined,
+      );
+      return referral;
+    });
+  }
+
+  private inTransaction<T>(q: Queryable | undefined, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return q ? fn(q) : this.db.transaction(fn);
+  }
+}
+
+/**
+ * An EHR's ServiceRequest with PeerBridge's reading of it laid over: the modelled elements are
+ * ours, anything else the EHR sent (its own identifiers and extensions included) is kept.
+ */
+function merged(received: ServiceRequest | undefined, mapped: ServiceRequest): ServiceRequest {
+  if (!received) {
+    return mapped;
+  }
+  const rest = omit(received, 'id', 'meta');
+  const ours = new Set((mapped.extension ?? []).map((extension) => extension.url));
+  const extension = [...(rest.extension ?? []).filter((e) => !ours.has(e.url)), ...(mapped.extension ?? [])];
+  const placer = mapped.identifier ?? [];
+  const identifier = [
+    ...(rest.identifier ?? []).filter(
+      (i) => !placer.some((p) => p.system === i.system && p.value === i.value),
+    ),
+    ...placer,
+  ];
+  return {
+    ...rest,
+    ...mapped,
+    ...(extension.length > 0 ? { extension } : {}),
+    ...(identifier.length > 0 ? { identifier } : {}),
+  };
+}
