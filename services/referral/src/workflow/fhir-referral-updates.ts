@@ -59,16 +59,15 @@ export class FhirReferralUpdates {
       }
       const reason = incoming.statusReason?.text;
       assertTransition(current.status as ReferralStatus, to, reason, TASK_FIELDS);
-      const { task } = await this.writes.applyTransition(
-        tx,
+      const { task } = await this.writes.applyTransition(tx, {
         referralId,
         current,
-        incoming,
+        next: incoming,
         to,
         reason,
         actor,
         expectedVersion,
-      );
+      });
       return task;
     });
   }

@@ -170,16 +170,15 @@ export class ReferralWorkflow {
       const current = (await this.store.read('Task', taskId, tx)) as Task;
       const from = current.status as ReferralStatus;
       assertTransition(from, to, reason, REST_FIELDS);
-      const { referral } = await this.writes.applyTransition(
-        tx,
-        id,
+      const { referral } = await this.writes.applyTransition(tx, {
+        referralId: id,
         current,
-        current,
+        next: current,
         to,
         reason,
         actor,
-        undefined,
-      );
+        expectedVersion: undefined,
+      });
       return referral;
     });
   }

@@ -13,6 +13,19 @@ import {
   type ReferralEventType,
 } from '../store/referral-tables.js';
 
+/** One checked transition to write: the Task as it is, as the caller wants it, and the move. */
+export interface TransitionChange {
+  readonly referralId: string;
+  readonly current: Task;
+  /** The Task to store; status, businessStatus, statusReason and lastModified are set here. */
+  readonly next: Task;
+  readonly to: ReferralStatus;
+  readonly reason: string | undefined;
+  readonly actor: Actor;
+  /** From If-Match; undefined when the caller named no version. */
+  readonly expectedVersion: number | undefined;
+}
+
 /**
  * The writes every referral change is made of, each inside the caller's transaction: the new
  * resource versions, the transition row and the outbox event. Because they share the
@@ -28,14 +41,9 @@ export class ReferralWrites {
   /** Moves the Task to `to`, lets the ServiceRequest follow, and records the transition. */
   async applyTransition(
     tx: Queryable,
-    referralId: string,
-    current: Task,
-    next: Task,
-    to: ReferralStatus,
-    reason: string | undefined,
-    actor: Actor,
-    expectedVersion: number | undefined,
+    change: TransitionChange,
   ): Promise<{ referral: Referral; task: Task }> {
+    const { referralId, current, next, to, reason, actor, expectedVersion } = change;
     const now = new Date().toISOString();
     const rest = omit(next, 'statusReason', 'businessStatus');
     const previousBusiness = current.businessStatus?.coding?.[0];
