@@ -333,3 +333,39 @@ describe('the lifecycle through FHIR Task PUTs', () => {
     expect(res.body.status).toBe('completed');
   });
 });
+
+describe("a referral's resources stay on record", () => {
+  it.each(['ServiceRequest', 'Task'])(
+    "when a referral's %s is deleted, then 409 says to cancel instead and nothing changes",
+    async (type) => {
+      const created = await post(ehrServiceRequest());
+      const task = await taskOf(created.body.id);
+      const id = type === 'Task' ? task.id : created.body.id;
+      const before = await footprint(t.db);
+      const res = await request(t.app).delete(`/fhir/${type}/${id}`);
+      expect(res.status).toBe(409);
+      expect(res.body.issue[0].details.text).toContain('cancel the referral instead');
+      expect(await footprint(t.db)).toEqual(before);
+      expect((await request(t.app).get(`/fhir/${type}/${id}`)).status).toBe(200);
+    },
+  );
+
+  it('when a plain ServiceRequest is deleted, then it is gone', async () => {
+    const plain = await post(ehrServiceRequest({ code: { text: 'Physiotherapy' } }));
+    expect((await request(t.app).delete(`/fhir/ServiceRequest/${plain.body.id}`)).status).toBe(204);
+    expect((await request(t.app).get(`/fhir/ServiceRequest/${plain.body.id}`)).status).toBe(410);
+  });
+
+  it("when a second Task is POSTed for a referral's ServiceRequest, then 422 points at Task.focus and nothing is stored", async () => {
+    const created = await post(ehrServiceRequest());
+    const task = await taskOf(created.body.id);
+    const before = await footprint(t.db);
+    const second = { ...task, status: 'accepted' } as Partial<Task>;
+    delete second.id;
+    delete second.meta;
+    const res = await request(t.app).post('/fhir/Task').set('Content-Type', FHIR).send(second);
+    expect(res.status).toBe(422);
+    expect(res.body.issue[0].expression).toEqual(['Task.focus']);
+    expect(await footprint(t.db)).toEqual(before);
+  });
+});

@@ -38,13 +38,16 @@ export function referralWriteHandlers(
         },
         update: (resource, expectedVersion) =>
           updates.updateServiceRequest(resource as ServiceRequest & { id: string }, expectedVersion),
+        delete: (id) => updates.delete('ServiceRequest', id),
       },
     ],
     [
       'Task',
       {
+        create: (resource, q) => updates.createTask(resource as Task, q),
         update: (resource, expectedVersion, locals) =>
           updates.updateTask(resource as Task & { id: string }, expectedVersion, actorOf(locals)),
+        delete: (id) => updates.delete('Task', id),
       },
     ],
   ]);

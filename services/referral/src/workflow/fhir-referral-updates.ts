@@ -1,9 +1,16 @@
 import type { ServiceRequest, Task } from '@medplum/fhirtypes';
-import { preconditionFailed, unprocessable, type Database, type ResourceStore } from '@peerbridge/shared';
+import {
+  conflict,
+  preconditionFailed,
+  unprocessable,
+  type Database,
+  type Queryable,
+  type ResourceStore,
+} from '@peerbridge/shared';
 import { assertTransition, type TransitionFields } from '../domain/lifecycle.js';
 import { REFERRAL_STATUSES, type Actor, type ReferralStatus } from '../domain/referral.js';
 import { isPeerSupportReferral, referralDetailsFromServiceRequest } from '../fhir/from-fhir.js';
-import { lockReferral, lockReferralOfTask } from '../store/referral-tables.js';
+import { findTaskId, lockReferral, lockReferralOfTask } from '../store/referral-tables.js';
 import type { ReferralWrites } from './referral-writes.js';
 
 const TASK_FIELDS: TransitionFields = { status: 'Task.status', reason: 'Task.statusReason' };
@@ -102,6 +109,36 @@ export class FhirReferralUpdates {
       const stored = await this.store.update(incoming, expectedVersion, tx);
       await this.writes.emit(tx, 'referral.updated', incoming.id, [stored], stored.meta!.lastUpdated!);
       return stored;
+    });
+  }
+
+  /** A new Task may not claim a referral's ServiceRequest: each referral has exactly one Task. */
+  async createTask(task: Task, q: Queryable | undefined): Promise<Task> {
+    const focus = /^ServiceRequest\/([A-Za-z0-9\-.]{1,64})$/.exec(task.focus?.reference ?? '')?.[1];
+    const existing = focus ? await findTaskId(q ?? this.db, focus) : undefined;
+    if (existing) {
+      throw unprocessable(
+        `ServiceRequest/${focus} is a referral tracked by Task/${existing}; change that Task instead`,
+        'Task.focus',
+      );
+    }
+    return this.store.create(task, q);
+  }
+
+  /**
+   * A referral's ServiceRequest and Task are never deleted, so its closed loop stays on record;
+   * cancelling the referral is how it ends. Other resources are deleted as usual.
+   */
+  async delete(resourceType: 'ServiceRequest' | 'Task', id: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const referral =
+        resourceType === 'Task' ? await lockReferralOfTask(tx, id) : (await lockReferral(tx, id)) && id;
+      if (referral) {
+        throw conflict(
+          `${resourceType}/${id} belongs to referral ${referral} and cannot be deleted; cancel the referral instead`,
+        );
+      }
+      await this.store.delete(resourceType, id, tx);
     });
   }
 }

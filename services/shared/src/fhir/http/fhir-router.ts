@@ -31,6 +31,7 @@ export interface WriteHandlers {
     expectedVersion: number | undefined,
     locals: RequestLocals,
   ): Promise<Resource>;
+  delete?(id: string, locals: RequestLocals): Promise<void>;
 }
 
 export type RequestLocals = Readonly<Record<string, unknown>>;
@@ -131,7 +132,8 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       routes[instancePath] = {
         ...routes[instancePath],
         delete: async (req, res) => {
-          await store.delete(type, instanceId(req, type));
+          const id = instanceId(req, type);
+          await (writes.delete ? writes.delete(id, res.locals) : store.delete(type, id));
           res.status(204).end();
         },
       };
