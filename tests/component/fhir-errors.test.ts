@@ -24,7 +24,10 @@ async function postRaw(body: string, contentType = 'application/fhir+json') {
   return api.post('/fhir/ServiceRequest').set('Content-Type', contentType).send(body);
 }
 
-function expectOutcome(res: { status: number; body: unknown; headers: Record<string, string> }, status: number) {
+function expectOutcome(
+  res: { status: number; body: unknown; headers: Record<string, string> },
+  status: number,
+) {
   expect(res.status).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/fhir\+json/);
   expect((res.body as { resourceType: string }).resourceType).toBe('OperationOutcome');
@@ -109,7 +112,10 @@ describe('bad writes get a clear error and change nothing', () => {
 
   it('when a PUT is malformed JSON, then 400 and the resource keeps its version', async () => {
     const created = (
-      await api.post('/fhir/ServiceRequest').set('Content-Type', 'application/fhir+json').send(serviceRequest())
+      await api
+        .post('/fhir/ServiceRequest')
+        .set('Content-Type', 'application/fhir+json')
+        .send(serviceRequest())
     ).body as ServiceRequest;
     const res = await api
       .put(`/fhir/ServiceRequest/${created.id}`)
@@ -122,7 +128,10 @@ describe('bad writes get a clear error and change nothing', () => {
 
   it('when If-Match is not a version ETag, then 412', async () => {
     const created = (
-      await api.post('/fhir/ServiceRequest').set('Content-Type', 'application/fhir+json').send(serviceRequest())
+      await api
+        .post('/fhir/ServiceRequest')
+        .set('Content-Type', 'application/fhir+json')
+        .send(serviceRequest())
     ).body as ServiceRequest;
     const res = await api
       .put(`/fhir/ServiceRequest/${created.id}`)
@@ -156,13 +165,18 @@ describe('routing and negotiation errors', () => {
   });
 
   it('when a method is not supported on a route, then 405 with Allow', async () => {
-    const res = await api.patch('/fhir/ServiceRequest/some-id').set('Content-Type', 'application/json-patch+json');
+    const res = await api
+      .patch('/fhir/ServiceRequest/some-id')
+      .set('Content-Type', 'application/json-patch+json');
     expectOutcome(res, 405);
     expect(res.headers.allow).toBe('GET, PUT, DELETE');
   });
 
   it('when POST targets an instance, then 405', async () => {
-    const res = await api.post('/fhir/ServiceRequest/some-id').set('Content-Type', 'application/fhir+json').send({});
+    const res = await api
+      .post('/fhir/ServiceRequest/some-id')
+      .set('Content-Type', 'application/fhir+json')
+      .send({});
     expectOutcome(res, 405);
   });
 
@@ -198,7 +212,9 @@ describe('internal errors', () => {
     await broken.close();
 
     expectOutcome(res, 500);
-    expect(res.body.issue).toEqual([{ severity: 'error', code: 'exception', details: { text: 'Internal server error' } }]);
+    expect(res.body.issue).toEqual([
+      { severity: 'error', code: 'exception', details: { text: 'Internal server error' } },
+    ]);
     expect(res.text).not.toMatch(/relation|referral\.resource|stack|at /);
   });
 });

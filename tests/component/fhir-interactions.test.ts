@@ -14,7 +14,10 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function create(resource: ServiceRequest = serviceRequest()): Promise<ServiceRequest> {
-  const res = await api.post('/fhir/ServiceRequest').set('Content-Type', 'application/fhir+json').send(resource);
+  const res = await api
+    .post('/fhir/ServiceRequest')
+    .set('Content-Type', 'application/fhir+json')
+    .send(resource);
   expect(res.status).toBe(201);
   return res.body as ServiceRequest;
 }
@@ -37,7 +40,10 @@ describe('create', () => {
   });
 
   it('when the body is sent as application/json, then it is accepted too', async () => {
-    const res = await api.post('/fhir/ServiceRequest').set('Content-Type', 'application/json').send(serviceRequest());
+    const res = await api
+      .post('/fhir/ServiceRequest')
+      .set('Content-Type', 'application/json')
+      .send(serviceRequest());
     expect(res.status).toBe(201);
   });
 

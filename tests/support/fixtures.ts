@@ -9,7 +9,9 @@ export function serviceRequest(overrides: Partial<ServiceRequest> = {}): Service
     intent: 'order',
     category: [{ coding: [{ system: 'http://snomed.info/sct', code: '409063005', display: 'Counselling' }] }],
     code: {
-      coding: [{ system: 'http://snomed.info/sct', code: '461481000124109', display: 'Referral to peer support' }],
+      coding: [
+        { system: 'http://snomed.info/sct', code: '461481000124109', display: 'Referral to peer support' },
+      ],
     },
     subject: { reference: `Patient/${randomUUID()}` },
     requester: { reference: 'Practitioner/clinician-1' },
