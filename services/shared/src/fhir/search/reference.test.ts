@@ -13,7 +13,10 @@ describe('normalizeReference', () => {
     expect(normalizeReference(reference, BASE)).toBe(expected);
   });
 
-  it.each(['', '#contained', undefined, 42])('when the reference is %p, then nothing is indexed', (reference) => {
-    expect(normalizeReference(reference, BASE)).toBeUndefined();
-  });
+  it.each(['', '#contained', undefined, 42])(
+    'when the reference is %p, then nothing is indexed',
+    (reference) => {
+      expect(normalizeReference(reference, BASE)).toBeUndefined();
+    },
+  );
 });

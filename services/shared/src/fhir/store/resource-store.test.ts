@@ -64,7 +64,10 @@ describe('string search', () => {
 
 describe('versions and index rows', () => {
   it('when a resource is updated, then search sees the new values only', async () => {
-    const created = await store.create<Practitioner>({ resourceType: 'Practitioner', name: [{ family: 'Oldname' }] });
+    const created = await store.create<Practitioner>({
+      resourceType: 'Practitioner',
+      name: [{ family: 'Oldname' }],
+    });
     await store.update({ ...created, id: created.id!, name: [{ family: 'Newname' }] });
     expect(await families([['family', 'oldname']])).toEqual([]);
     expect(await families([['family', 'newname']])).toEqual(['Newname']);
@@ -78,7 +81,10 @@ describe('versions and index rows', () => {
   });
 
   it('when two updates race with the same If-Match version, then exactly one wins', async () => {
-    const created = await store.create<Practitioner>({ resourceType: 'Practitioner', name: [{ family: 'Race' }] });
+    const created = await store.create<Practitioner>({
+      resourceType: 'Practitioner',
+      name: [{ family: 'Race' }],
+    });
     const attempt = (family: string) => store.update({ ...created, id: created.id!, name: [{ family }] }, 1);
     const results = await Promise.allSettled([attempt('Left'), attempt('Right')]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);

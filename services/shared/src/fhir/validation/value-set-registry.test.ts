@@ -7,7 +7,15 @@ describe('ValueSetRegistry', () => {
   it('when a value set includes a whole code system, then all its codes are members', () => {
     const codes = registry.codes('http://hl7.org/fhir/ValueSet/task-status|4.0.1');
     expect(codes).toBeDefined();
-    for (const code of ['requested', 'accepted', 'rejected', 'in-progress', 'on-hold', 'failed', 'completed']) {
+    for (const code of [
+      'requested',
+      'accepted',
+      'rejected',
+      'in-progress',
+      'on-hold',
+      'failed',
+      'completed',
+    ]) {
       expect(codes!.has(code)).toBe(true);
     }
     expect(codes!.has('pending')).toBe(false);
