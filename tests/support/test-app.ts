@@ -1,3 +1,4 @@
+import request from 'supertest';
 import type { Express } from 'express';
 import {
   createApp,
@@ -31,4 +32,9 @@ export async function startTestApp(
   const logger = createLogger({ level: config.logLevel, service: 'test', silent: true });
   const app = createApp({ config, db, logger, validator: createValidator(), services });
   return { app, db, config, close: () => db.close() };
+}
+
+/** A supertest agent on the test app; headers set here go with every request it makes. */
+export function fhirClient(t: TestApp, headers: Record<string, string> = {}) {
+  return request.agent(t.app).set(headers);
 }
