@@ -292,7 +292,10 @@ describe('Task searches and _include', () => {
   let taskId: string | undefined;
 
   beforeAll(async () => {
-    referral = await create(serviceRequest({ subject: { reference: patient } }));
+    // Not a peer support referral: a referral makes its own Task and refuses a second one.
+    referral = await create(
+      serviceRequest({ subject: { reference: patient }, code: { text: 'Physiotherapy' } }),
+    );
     const created = await create(
       task(`ServiceRequest/${referral.id}`, patient, {
         owner: { reference: owner },

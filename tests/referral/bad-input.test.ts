@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import request from 'supertest';
 import { referralService } from '@peerbridge/referral';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { fhirClient, startTestApp, type TestApp } from '../support/test-app.js';
 import { expectContract } from './support/contract.js';
 import { footprint, referralBody } from './support/fixtures.js';
 
@@ -13,7 +12,7 @@ afterAll(() => t.close());
 
 async function expectRefusedCreate(body: unknown, status: number, expression: string) {
   const before = await footprint(t.db);
-  const res = await request(t.app)
+  const res = await fhirClient(t)
     .post('/api/referral/referrals')
     .send(body as object);
   expectContract(res, 'createReferral');
@@ -74,7 +73,7 @@ describe('bad createReferral input gets a clear error and changes nothing', () =
   });
 
   it('when notes of exactly 2000 characters are sent, then the referral is created with them', async () => {
-    const res = await request(t.app)
+    const res = await fhirClient(t)
       .post('/api/referral/referrals')
       .send(referralBody({ notes: 'x'.repeat(2000) }));
     expect(res.status).toBe(201);
@@ -107,7 +106,7 @@ describe('bad createReferral input gets a clear error and changes nothing', () =
 
   it('when the body is not JSON, then 400 and nothing is created', async () => {
     const before = await footprint(t.db);
-    const res = await request(t.app)
+    const res = await fhirClient(t)
       .post('/api/referral/referrals')
       .set('Content-Type', 'application/json')
       .send('{"patient":');
@@ -117,7 +116,7 @@ describe('bad createReferral input gets a clear error and changes nothing', () =
   });
 
   it('when the body is sent as text, then 415', async () => {
-    const res = await request(t.app)
+    const res = await fhirClient(t)
       .post('/api/referral/referrals')
       .set('Content-Type', 'text/plain')
       .send('hello');
@@ -129,14 +128,14 @@ describe('bad createReferral input gets a clear error and changes nothing', () =
 describe('bad status changes get a clear error and change nothing', () => {
   let id: string;
   beforeAll(async () => {
-    id = (await request(t.app).post('/api/referral/referrals').send(referralBody())).body.id;
+    id = (await fhirClient(t).post('/api/referral/referrals').send(referralBody())).body.id;
   });
 
   it.each(['rejected', 'cancelled'])(
     'when the referral is %s without a reason, then 400 points at reason',
     async (status) => {
       const before = await footprint(t.db);
-      const res = await request(t.app).post(`/api/referral/referrals/${id}/status`).send({ status });
+      const res = await fhirClient(t).post(`/api/referral/referrals/${id}/status`).send({ status });
       expectContract(res, 'changeReferralStatus');
       expect(res.status).toBe(400);
       expect(res.body.issue[0].expression).toEqual(['reason']);
@@ -147,11 +146,11 @@ describe('bad status changes get a clear error and change nothing', () => {
   it.each(['on-hold', 'failed'])(
     'when an active referral is put %s without a reason, then 400 points at reason',
     async (status) => {
-      const other = (await request(t.app).post('/api/referral/referrals').send(referralBody())).body.id;
-      await request(t.app).post(`/api/referral/referrals/${other}/status`).send({ status: 'accepted' });
-      await request(t.app).post(`/api/referral/referrals/${other}/status`).send({ status: 'in-progress' });
+      const other = (await fhirClient(t).post('/api/referral/referrals').send(referralBody())).body.id;
+      await fhirClient(t).post(`/api/referral/referrals/${other}/status`).send({ status: 'accepted' });
+      await fhirClient(t).post(`/api/referral/referrals/${other}/status`).send({ status: 'in-progress' });
       const before = await footprint(t.db);
-      const res = await request(t.app).post(`/api/referral/referrals/${other}/status`).send({ status });
+      const res = await fhirClient(t).post(`/api/referral/referrals/${other}/status`).send({ status });
       expectContract(res, 'changeReferralStatus');
       expect(res.status).toBe(400);
       expect(res.body.issue[0].expression).toEqual(['reason']);
@@ -160,7 +159,7 @@ describe('bad status changes get a clear error and change nothing', () => {
   );
 
   it('when the reason is only spaces, then 400 points at reason', async () => {
-    const res = await request(t.app)
+    const res = await fhirClient(t)
       .post(`/api/referral/referrals/${id}/status`)
       .send({ status: 'rejected', reason: '   ' });
     expect(res.status).toBe(400);
@@ -168,14 +167,14 @@ describe('bad status changes get a clear error and change nothing', () => {
   });
 
   it('when the target status is unknown, then 400 points at status', async () => {
-    const res = await request(t.app).post(`/api/referral/referrals/${id}/status`).send({ status: 'done' });
+    const res = await fhirClient(t).post(`/api/referral/referrals/${id}/status`).send({ status: 'done' });
     expectContract(res, 'changeReferralStatus');
     expect(res.status).toBe(400);
     expect(res.body.issue[0].expression).toEqual(['status']);
   });
 
   it('when the referral id is malformed, then 400 points at referralId', async () => {
-    const res = await request(t.app).get('/api/referral/referrals/not%20an%20id');
+    const res = await fhirClient(t).get('/api/referral/referrals/not%20an%20id');
     expectContract(res, 'getReferral');
     expect(res.status).toBe(400);
     expect(res.body.issue[0].expression).toEqual(['referralId']);
@@ -188,7 +187,7 @@ describe('bad status changes get a clear error and change nothing', () => {
       ['authoredFrom=yesterday', 'authoredFrom'],
       ['patient=Group/1', 'patient'],
     ]) {
-      const res = await request(t.app).get(`/api/referral/referrals?${query}`);
+      const res = await fhirClient(t).get(`/api/referral/referrals?${query}`);
       expectContract(res, 'listReferrals');
       expect(res.status).toBe(400);
       expect(res.body.issue[0].expression).toEqual([expression]);
@@ -198,13 +197,13 @@ describe('bad status changes get a clear error and change nothing', () => {
 
 describe('requests outside the contract', () => {
   it('when an undocumented path under /api/referral is requested, then 404 as an OperationOutcome', async () => {
-    const res = await request(t.app).get('/api/referral/nothing-here');
+    const res = await fhirClient(t).get('/api/referral/nothing-here');
     expect(res.status).toBe(404);
     expect(res.body.resourceType).toBe('OperationOutcome');
   });
 
   it('when a documented path is called with an undocumented method, then 405 as an OperationOutcome', async () => {
-    const res = await request(t.app).delete('/api/referral/referrals');
+    const res = await fhirClient(t).delete('/api/referral/referrals');
     expect(res.status).toBe(405);
     expect(res.body.resourceType).toBe('OperationOutcome');
   });

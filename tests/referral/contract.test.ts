@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
 import { referralService } from '@peerbridge/referral';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { fhirClient, startTestApp, type TestApp } from '../support/test-app.js';
 import {
   documentedResponses,
   exercised,
@@ -20,7 +19,7 @@ afterAll(() => t.close());
 
 describe('the referral API against its OpenAPI document', () => {
   it('when every documented response is provoked, then each one matches the document', async () => {
-    const app = () => request(t.app);
+    const app = () => fhirClient(t);
     const key = randomUUID();
     const body = referralBody();
     const created = await app().post('/api/referral/referrals').set('Idempotency-Key', key).send(body);
@@ -76,7 +75,7 @@ describe('the referral API against its OpenAPI document', () => {
   });
 
   it("when the document is fetched, then every operation has a summary and its SMART v2 scope, under the deployment's discovery URL", async () => {
-    const res = await request(t.app).get('/api/referral/openapi.json');
+    const res = await fhirClient(t).get('/api/referral/openapi.json');
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
     expect(res.body.components.securitySchemes.smart.openIdConnectUrl).toBe(
@@ -104,17 +103,17 @@ describe('the referral API against its OpenAPI document', () => {
   });
 
   it('when the docs page is opened, then Swagger UI is served from this server under the default CSP', async () => {
-    const page = await request(t.app).get('/api/referral/docs/');
+    const page = await fhirClient(t).get('/api/referral/docs/');
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     const scripts = [...page.text.matchAll(/<script src="\.\/([^"]+)"/g)].map((match) => match[1]);
     expect(scripts).toContain('swagger-ui-init.js');
     for (const script of scripts) {
-      const asset = await request(t.app).get(`/api/referral/docs/${script}`);
+      const asset = await fhirClient(t).get(`/api/referral/docs/${script}`);
       expect(asset.status).toBe(200);
     }
-    const init = await request(t.app).get('/api/referral/docs/swagger-ui-init.js');
+    const init = await fhirClient(t).get('/api/referral/docs/swagger-ui-init.js');
     expect(init.text).toContain('"operationId": "createReferral"');
   });
 

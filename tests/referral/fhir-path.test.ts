@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Resource, ServiceRequest, Task } from '@medplum/fhirtypes';
-import request from 'supertest';
 import { referralService } from '@peerbridge/referral';
-import { createValidator } from '@peerbridge/shared';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { fhirClient, startTestApp, type TestApp } from '../support/test-app.js';
+import { expectValidFhir } from './support/fhir-validation.js';
 import { ehrServiceRequest, footprint } from './support/fixtures.js';
 
 let t: TestApp;
-const validator = createValidator();
 beforeAll(async () => {
   t = await startTestApp([referralService]);
 });
@@ -16,30 +14,30 @@ afterAll(() => t.close());
 const FHIR = 'application/fhir+json';
 
 function post(resource: object, headers: Record<string, string> = {}) {
-  let req = request(t.app).post('/fhir/ServiceRequest').set('Content-Type', FHIR);
+  let req = fhirClient(t).post('/fhir/ServiceRequest').set('Content-Type', FHIR);
   for (const [name, value] of Object.entries(headers)) req = req.set(name, value);
   return req.send(resource);
 }
 
 function put(resource: Resource) {
-  return request(t.app)
+  return fhirClient(t)
     .put(`/fhir/${resource.resourceType}/${resource.id}`)
     .set('Content-Type', FHIR)
     .send(resource);
 }
 
 async function taskOf(serviceRequestId: string): Promise<Task> {
-  const res = await request(t.app).get(`/fhir/Task?focus=ServiceRequest/${serviceRequestId}`);
+  const res = await fhirClient(t).get(`/fhir/Task?focus=ServiceRequest/${serviceRequestId}`);
   expect(res.body.total).toBe(1);
   const task = res.body.entry[0].resource as Task;
-  expect(() => validator.validate(task)).not.toThrow();
+  expectValidFhir(task);
   return task;
 }
 
 async function read<T>(reference: string): Promise<T> {
-  const res = await request(t.app).get(`/fhir/${reference}`);
+  const res = await fhirClient(t).get(`/fhir/${reference}`);
   expect(res.status).toBe(200);
-  expect(() => validator.validate(res.body)).not.toThrow();
+  expectValidFhir(res.body);
   return res.body as T;
 }
 
@@ -57,7 +55,7 @@ describe('a referral arriving as FHIR', () => {
     });
     const res = await post(sent);
     expect(res.status).toBe(201);
-    expect(() => validator.validate(res.body)).not.toThrow();
+    expectValidFhir(res.body);
     expect(res.body.extension).toEqual(sent.extension);
     const task = await taskOf(res.body.id);
     expect(task).toMatchObject({
@@ -69,7 +67,7 @@ describe('a referral arriving as FHIR', () => {
       businessStatus: { coding: [{ code: '2.0' }] },
     });
 
-    const referral = await request(t.app).get(`/api/referral/referrals/${res.body.id}`);
+    const referral = await fhirClient(t).get(`/api/referral/referrals/${res.body.id}`);
     expect(referral.status).toBe(200);
     expect(referral.body).toMatchObject({
       status: 'requested',
@@ -77,7 +75,7 @@ describe('a referral arriving as FHIR', () => {
       reason: { text: 'Depression', codes: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'F32.9' }] },
       placerIdentifier: { system: 'https://ehr.example.org/referrals', value: sent.identifier![0]!.value },
     });
-    const history = await request(t.app).get(`/api/referral/referrals/${res.body.id}/history`);
+    const history = await fhirClient(t).get(`/api/referral/referrals/${res.body.id}/history`);
     expect(history.body.items).toHaveLength(1);
     const events = await t.db.query('SELECT event_type FROM referral.outbox_event WHERE referral_id = $1', [
       res.body.id,
@@ -112,12 +110,12 @@ describe('a referral arriving as FHIR', () => {
 
   it('when a ServiceRequest without the peer support code is POSTed, then it is stored plain with no Task', async () => {
     const sent = ehrServiceRequest({
-      code: { coding: [{ system: 'http://snomed.info/sct', code: '183524004' }] },
+      code: { text: 'Physiotherapy' },
     });
     const before = await footprint(t.db);
     const res = await post(sent);
     expect(res.status).toBe(201);
-    const tasks = await request(t.app).get(`/fhir/Task?focus=ServiceRequest/${res.body.id}`);
+    const tasks = await fhirClient(t).get(`/fhir/Task?focus=ServiceRequest/${res.body.id}`);
     expect(tasks.body.total).toBe(0);
     const after = await footprint(t.db);
     expect(after).toEqual({ ...before, versions: before.versions! + 1 });
@@ -181,12 +179,12 @@ describe('the lifecycle through FHIR Task PUTs', () => {
     ] as const) {
       const res = await moveTask(task, status);
       expect(res.status).toBe(200);
-      expect(() => validator.validate(res.body)).not.toThrow();
+      expectValidFhir(res.body);
       expect(res.body.businessStatus.coding[0].code).toBe(business);
       task = res.body;
       expect((await read<ServiceRequest>(`ServiceRequest/${created.body.id}`)).status).toBe(requestStatus);
     }
-    const history = await request(t.app).get(`/api/referral/referrals/${created.body.id}/history`);
+    const history = await fhirClient(t).get(`/api/referral/referrals/${created.body.id}/history`);
     expect(history.body.items.map((item: { to: string }) => item.to)).toEqual([
       'requested',
       'accepted',
@@ -201,7 +199,7 @@ describe('the lifecycle through FHIR Task PUTs', () => {
     expect(res.status).toBe(200);
     expect(res.body.statusReason).toEqual({ text: 'No capacity this quarter' });
     expect((await read<ServiceRequest>(`ServiceRequest/${created.body.id}`)).status).toBe('revoked');
-    const history = await request(t.app).get(`/api/referral/referrals/${created.body.id}/history`);
+    const history = await fhirClient(t).get(`/api/referral/referrals/${created.body.id}/history`);
     expect(history.body.items[1]).toMatchObject({
       from: 'requested',
       to: 'rejected',
@@ -284,7 +282,7 @@ describe('the lifecycle through FHIR Task PUTs', () => {
     const task = await taskOf(created.body.id);
     await moveTask(task, 'accepted');
     const before = await footprint(t.db);
-    const res = await request(t.app)
+    const res = await fhirClient(t)
       .put(`/fhir/Task/${task.id}`)
       .set('Content-Type', FHIR)
       .set('If-Match', 'W/"1"')
@@ -323,10 +321,18 @@ describe('the lifecycle through FHIR Task PUTs', () => {
   });
 
   it('when a Task that tracks no referral is PUT, then it is stored as any FHIR Task', async () => {
-    const plain = await request(t.app)
+    const plainRequest = await post(ehrServiceRequest({ code: { text: 'Physiotherapy' } }));
+    const plain = await fhirClient(t)
       .post('/fhir/Task')
       .set('Content-Type', FHIR)
-      .send({ resourceType: 'Task', status: 'requested', intent: 'order' });
+      .send({
+        resourceType: 'Task',
+        status: 'requested',
+        intent: 'order',
+        code: { coding: [{ system: 'http://hl7.org/fhir/CodeSystem/task-code', code: 'fulfill' }] },
+        focus: { reference: `ServiceRequest/${plainRequest.body.id}` },
+        for: { reference: 'Patient/plain-task-patient' },
+      });
     expect(plain.status).toBe(201);
     const res = await put({ ...plain.body, status: 'completed' });
     expect(res.status).toBe(200);
@@ -342,18 +348,18 @@ describe("a referral's resources stay on record", () => {
       const task = await taskOf(created.body.id);
       const id = type === 'Task' ? task.id : created.body.id;
       const before = await footprint(t.db);
-      const res = await request(t.app).delete(`/fhir/${type}/${id}`);
+      const res = await fhirClient(t).delete(`/fhir/${type}/${id}`);
       expect(res.status).toBe(409);
       expect(res.body.issue[0].details.text).toContain('cancel the referral instead');
       expect(await footprint(t.db)).toEqual(before);
-      expect((await request(t.app).get(`/fhir/${type}/${id}`)).status).toBe(200);
+      expect((await fhirClient(t).get(`/fhir/${type}/${id}`)).status).toBe(200);
     },
   );
 
   it('when a plain ServiceRequest is deleted, then it is gone', async () => {
     const plain = await post(ehrServiceRequest({ code: { text: 'Physiotherapy' } }));
-    expect((await request(t.app).delete(`/fhir/ServiceRequest/${plain.body.id}`)).status).toBe(204);
-    expect((await request(t.app).get(`/fhir/ServiceRequest/${plain.body.id}`)).status).toBe(410);
+    expect((await fhirClient(t).delete(`/fhir/ServiceRequest/${plain.body.id}`)).status).toBe(204);
+    expect((await fhirClient(t).get(`/fhir/ServiceRequest/${plain.body.id}`)).status).toBe(410);
   });
 
   it("when a second Task is POSTed for a referral's ServiceRequest, then 422 points at Task.focus and nothing is stored", async () => {
@@ -363,7 +369,7 @@ describe("a referral's resources stay on record", () => {
     const second = { ...task, status: 'accepted' } as Partial<Task>;
     delete second.id;
     delete second.meta;
-    const res = await request(t.app).post('/fhir/Task').set('Content-Type', FHIR).send(second);
+    const res = await fhirClient(t).post('/fhir/Task').set('Content-Type', FHIR).send(second);
     expect(res.status).toBe(422);
     expect(res.body.issue[0].expression).toEqual(['Task.focus']);
     expect(await footprint(t.db)).toEqual(before);

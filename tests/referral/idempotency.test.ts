@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
 import { referralService } from '@peerbridge/referral';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { fhirClient, startTestApp, type TestApp } from '../support/test-app.js';
 import { expectContract } from './support/contract.js';
 import { footprint, referralBody } from './support/fixtures.js';
 
@@ -13,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 function create(body: Record<string, unknown>, key?: string) {
-  const req = request(t.app).post('/api/referral/referrals');
+  const req = fhirClient(t).post('/api/referral/referrals');
   return (key ? req.set('Idempotency-Key', key) : req).send(body);
 }
 

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Task } from '@medplum/fhirtypes';
-import request from 'supertest';
 import { referralService } from '@peerbridge/referral';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { fhirClient, startTestApp, type TestApp } from '../support/test-app.js';
 import { expectContract } from './support/contract.js';
 import { ehrServiceRequest, footprint, referralBody } from './support/fixtures.js';
 import { allowedText, ILLEGAL, PATH_TO } from './support/lifecycle-table.js';
@@ -16,9 +15,9 @@ afterAll(() => t.close());
 const FHIR = 'application/fhir+json';
 
 async function restReferralIn(status: string): Promise<string> {
-  const created = await request(t.app).post('/api/referral/referrals').send(referralBody());
+  const created = await fhirClient(t).post('/api/referral/referrals').send(referralBody());
   for (const step of PATH_TO[status]!) {
-    const res = await request(t.app)
+    const res = await fhirClient(t)
       .post(`/api/referral/referrals/${created.body.id}/status`)
       .send({ status: step, reason: 'Reason for the record' });
     expect(res.status).toBe(200);
@@ -27,14 +26,14 @@ async function restReferralIn(status: string): Promise<string> {
 }
 
 async function fhirTaskIn(status: string): Promise<Task> {
-  const created = await request(t.app)
+  const created = await fhirClient(t)
     .post('/fhir/ServiceRequest')
     .set('Content-Type', FHIR)
     .send(ehrServiceRequest());
-  const search = await request(t.app).get(`/fhir/Task?focus=ServiceRequest/${created.body.id}`);
+  const search = await fhirClient(t).get(`/fhir/Task?focus=ServiceRequest/${created.body.id}`);
   let task = search.body.entry[0].resource as Task;
   for (const step of PATH_TO[status]!) {
-    const res = await request(t.app)
+    const res = await fhirClient(t)
       .put(`/fhir/Task/${task.id}`)
       .set('Content-Type', FHIR)
       .send({ ...task, status: step, statusReason: { text: 'Reason for the record' } });
@@ -50,7 +49,7 @@ describe('illegal transitions through REST', () => {
     async (from, to) => {
       const id = await restReferralIn(from);
       const before = await footprint(t.db);
-      const res = await request(t.app)
+      const res = await fhirClient(t)
         .post(`/api/referral/referrals/${id}/status`)
         .send({ status: to, reason: 'Trying anyway' });
       expectContract(res, 'changeReferralStatus');
@@ -58,13 +57,13 @@ describe('illegal transitions through REST', () => {
       expect(res.body.issue[0].expression).toEqual(['status']);
       expect(res.body.issue[0].details.text).toContain(allowedText(from));
       expect(await footprint(t.db)).toEqual(before);
-      expect((await request(t.app).get(`/api/referral/referrals/${id}`)).body.status).toBe(from);
+      expect((await fhirClient(t).get(`/api/referral/referrals/${id}`)).body.status).toBe(from);
     },
   );
 
   it('when a referral is moved back to requested, then 400 because requested is no target', async () => {
     const id = await restReferralIn('accepted');
-    const res = await request(t.app)
+    const res = await fhirClient(t)
       .post(`/api/referral/referrals/${id}/status`)
       .send({ status: 'requested' });
     expectContract(res, 'changeReferralStatus');
@@ -79,7 +78,7 @@ describe('illegal transitions through a FHIR Task PUT', () => {
     async (from, to) => {
       const task = await fhirTaskIn(from);
       const before = await footprint(t.db);
-      const res = await request(t.app)
+      const res = await fhirClient(t)
         .put(`/fhir/Task/${task.id}`)
         .set('Content-Type', FHIR)
         .send({ ...task, status: to, statusReason: { text: 'Trying anyway' } });
@@ -94,7 +93,7 @@ describe('illegal transitions through a FHIR Task PUT', () => {
     'when a %s Task is PUT back as requested, then 409 names the allowed ones',
     async (from) => {
       const task = await fhirTaskIn(from);
-      const res = await request(t.app)
+      const res = await fhirClient(t)
         .put(`/fhir/Task/${task.id}`)
         .set('Content-Type', FHIR)
         .send({ ...task, status: 'requested' });

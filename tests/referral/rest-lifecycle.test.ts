@@ -1,27 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import request from 'supertest';
 import { referralService } from '@peerbridge/referral';
-import { createValidator } from '@peerbridge/shared';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { fhirClient, startTestApp, type TestApp } from '../support/test-app.js';
 import { expectContract } from './support/contract.js';
+import { expectValidFhir } from './support/fhir-validation.js';
 import { referralBody } from './support/fixtures.js';
 
 let t: TestApp;
-const validator = createValidator();
 beforeAll(async () => {
   t = await startTestApp([referralService]);
 });
 afterAll(() => t.close());
 
 async function fhirRead(reference: string) {
-  const res = await request(t.app).get(`/fhir/${reference}`);
+  const res = await fhirClient(t).get(`/fhir/${reference}`);
   expect(res.status).toBe(200);
-  expect(() => validator.validate(res.body)).not.toThrow();
+  expectValidFhir(res.body);
   return res.body;
 }
 
 async function changeStatus(id: string, status: string, reason?: string) {
-  const res = await request(t.app)
+  const res = await fhirClient(t)
     .post(`/api/referral/referrals/${id}/status`)
     .send(reason ? { status, reason } : { status });
   expectContract(res, 'changeReferralStatus');
@@ -31,7 +29,7 @@ async function changeStatus(id: string, status: string, reason?: string) {
 describe('referral lifecycle through REST', () => {
   it('when a referral is created, then a valid ServiceRequest and requested Task exist and one event is in the outbox', async () => {
     const body = referralBody({ doNotContact: true });
-    const res = await request(t.app).post('/api/referral/referrals').send(body);
+    const res = await fhirClient(t).post('/api/referral/referrals').send(body);
     expectContract(res, 'createReferral');
     expect(res.status).toBe(201);
     expect(res.headers.location).toBe(`http://peerbridge.test/api/referral/referrals/${res.body.id}`);
@@ -82,7 +80,7 @@ describe('referral lifecycle through REST', () => {
   });
 
   it('when a referral goes requested → accepted → in-progress → on-hold → in-progress → completed, then each step is recorded and the ServiceRequest follows', async () => {
-    const created = await request(t.app).post('/api/referral/referrals').send(referralBody());
+    const created = await fhirClient(t).post('/api/referral/referrals').send(referralBody());
     const id = created.body.id as string;
     const steps: [string, string | undefined, string, string][] = [
       ['accepted', undefined, '3.0', 'active'],
@@ -102,10 +100,10 @@ describe('referral lifecycle through REST', () => {
       expect(task.status).toBe(status);
       expect(task.meta.versionId).toBe(res.body.task.versionId);
     }
-    const onHoldTask = await request(t.app).get(`/fhir/${created.body.task.reference}/_history/4`);
+    const onHoldTask = await fhirClient(t).get(`/fhir/${created.body.task.reference}/_history/4`);
     expect(onHoldTask.body.statusReason).toEqual({ text: 'Patient admitted to hospital' });
 
-    const history = await request(t.app).get(`/api/referral/referrals/${id}/history`);
+    const history = await fhirClient(t).get(`/api/referral/referrals/${id}/history`);
     expectContract(history, 'getReferralHistory');
     expect(
       history.body.items.map((item: { from?: string; to: string }) => [item.from ?? null, item.to]),
@@ -123,7 +121,7 @@ describe('referral lifecycle through REST', () => {
       taskVersion: '4',
     });
 
-    const taskHistory = await request(t.app).get(`/fhir/${created.body.task.reference}/_history`);
+    const taskHistory = await fhirClient(t).get(`/fhir/${created.body.task.reference}/_history`);
     expect(taskHistory.body.total).toBe(6);
     const [row] = await t.db.query<{ count: number }>(
       "SELECT count(*)::int AS count FROM referral.outbox_event WHERE referral_id = $1 AND event_type = 'referral.status-changed'",
@@ -139,7 +137,7 @@ describe('referral lifecycle through REST', () => {
   ])(
     'when a referral is %s from %s with a reason, then the Task keeps the reason, businessStatus is %s and the ServiceRequest is %s',
     async (to, from, business, requestStatus) => {
-      const created = await request(t.app).post('/api/referral/referrals').send(referralBody());
+      const created = await fhirClient(t).post('/api/referral/referrals').send(referralBody());
       const id = created.body.id as string;
       if (from === 'in-progress') {
         await changeStatus(id, 'accepted');
@@ -159,39 +157,40 @@ describe('referral lifecycle through REST', () => {
   );
 
   it('when a referral is read, then it is the same as the one the last change returned', async () => {
-    const created = await request(t.app).post('/api/referral/referrals').send(referralBody());
+    const created = await fhirClient(t).post('/api/referral/referrals').send(referralBody());
     const accepted = await changeStatus(created.body.id, 'accepted');
-    const read = await request(t.app).get(`/api/referral/referrals/${created.body.id}`);
+    const read = await fhirClient(t).get(`/api/referral/referrals/${created.body.id}`);
     expectContract(read, 'getReferral');
     expect(read.body).toEqual(accepted.body);
   });
 
   it('when an unknown referral is read, changed or its history asked for, then 404', async () => {
-    const read = await request(t.app).get('/api/referral/referrals/no-such-referral');
+    const read = await fhirClient(t).get('/api/referral/referrals/no-such-referral');
     expectContract(read, 'getReferral');
     expect(read.status).toBe(404);
-    const change = await request(t.app)
+    const change = await fhirClient(t)
       .post('/api/referral/referrals/no-such-referral/status')
       .send({ status: 'accepted' });
     expectContract(change, 'changeReferralStatus');
     expect(change.status).toBe(404);
-    const history = await request(t.app).get('/api/referral/referrals/no-such-referral/history');
+    const history = await fhirClient(t).get('/api/referral/referrals/no-such-referral/history');
     expectContract(history, 'getReferralHistory');
     expect(history.status).toBe(404);
   });
 
   it('when a plain ServiceRequest id is read as a referral, then 404', async () => {
-    const plain = await request(t.app)
+    const plain = await fhirClient(t)
       .post('/fhir/ServiceRequest')
       .set('Content-Type', 'application/fhir+json')
       .send({
         resourceType: 'ServiceRequest',
         status: 'active',
         intent: 'order',
+        code: { text: 'Physiotherapy' },
         subject: { reference: 'Patient/x' },
       });
     expect(plain.status).toBe(201);
-    const read = await request(t.app).get(`/api/referral/referrals/${plain.body.id}`);
+    const read = await fhirClient(t).get(`/api/referral/referrals/${plain.body.id}`);
     expect(read.status).toBe(404);
   });
 });
@@ -202,7 +201,7 @@ describe('listing referrals', () => {
   beforeAll(async () => {
     ids = [];
     for (const requester of ['Practitioner/list-a', 'Practitioner/list-a', 'Practitioner/list-b']) {
-      const res = await request(t.app)
+      const res = await fhirClient(t)
         .post('/api/referral/referrals')
         .send(referralBody({ patient: { reference: patient }, requester: { reference: requester } }));
       ids.push(res.body.id);
@@ -211,7 +210,7 @@ describe('listing referrals', () => {
   });
 
   async function list(query: string) {
-    const res = await request(t.app).get(`/api/referral/referrals?${query}`);
+    const res = await fhirClient(t).get(`/api/referral/referrals?${query}`);
     expectContract(res, 'listReferrals');
     expect(res.status).toBe(200);
     return res.body as { items: { id: string }[]; total: number; next?: string };
@@ -244,7 +243,7 @@ describe('listing referrals', () => {
 
   it("when filtered by an absolute reference to the EHR's Patient, then that patient's referrals are listed", async () => {
     const absolute = 'https://ehr.example.org/fhir/Patient/absolute-1';
-    const created = await request(t.app)
+    const created = await fhirClient(t)
       .post('/api/referral/referrals')
       .send(referralBody({ patient: { reference: absolute } }));
     const page = await list(`patient=${encodeURIComponent(absolute)}`);

@@ -15,6 +15,7 @@ export function serviceRequest(overrides: Partial<ServiceRequest> = {}): Service
     },
     subject: { reference: `Patient/${randomUUID()}` },
     requester: { reference: 'Practitioner/clinician-1' },
+    reasonCode: [{ text: 'Low mood and isolation' }],
     authoredOn: '2026-03-04T10:00:00Z',
     identifier: [
       {

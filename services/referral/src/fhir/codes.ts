@@ -41,7 +41,7 @@ export const CONTACTING_SUBJECT_PROHIBITED = {
  * patient's contact preferences on the ServiceRequest. (No standard ServiceRequest.category code
  * for peer support exists in the systems TERMINOLOGY.md lists.)
  */
-export const PEERBRIDGE_FHIR_BASE = 'https://peerbridge.dev/fhir';
+export const PEERBRIDGE_FHIR_BASE = 'https://peerbridge.org/fhir';
 export const PEERBRIDGE_REFERRAL_CATEGORY = {
   system: `${PEERBRIDGE_FHIR_BASE}/CodeSystem/referral-category`,
   code: 'peer-support',

@@ -9,6 +9,7 @@ import {
   PLACER_IDENTIFIER_TYPE,
 } from './codes.js';
 import { isPeerSupportReferral, referralDetailsFromServiceRequest, referralFromFhir } from './from-fhir.js';
+import { SERVICE_REQUEST, TASK } from './resource-definitions.js';
 import { omit } from './omit.js';
 import { toFhirServiceRequest, toFhirTask } from './to-fhir.js';
 
@@ -55,20 +56,20 @@ describe('referral ↔ FHIR mapping', () => {
     ['every field', FULL],
     ['only required fields', MINIMAL],
   ])(
-    'when a referral with %s is mapped, then the ServiceRequest and Task pass base R4 validation',
+    'when a referral with %s is mapped, then the ServiceRequest and Task pass base R4 and their PeerBridge profiles',
     (_, details) => {
       const request = toFhirServiceRequest(details, 'requested', '2026-01-01T10:00:00Z');
       const task = toFhirTask(details, 'sr-1', 'requested', '2026-01-01T10:00:00Z');
-      expect(() => validator.validate(request)).not.toThrow();
-      expect(() => validator.validate(task)).not.toThrow();
+      expect(() => validator.validate(request, SERVICE_REQUEST.profile)).not.toThrow();
+      expect(() => validator.validate(task, TASK.profile)).not.toThrow();
     },
   );
 
   it.each(REFERRAL_STATUSES)('when the Task is %s, then both resources validate', (status) => {
     const request = toFhirServiceRequest(FULL, status, '2026-01-01T10:00:00Z');
     const task = toFhirTask(FULL, 'sr-1', status, '2026-01-01T10:00:00Z');
-    expect(() => validator.validate(request)).not.toThrow();
-    expect(() => validator.validate(task)).not.toThrow();
+    expect(() => validator.validate(request, SERVICE_REQUEST.profile)).not.toThrow();
+    expect(() => validator.validate(task, TASK.profile)).not.toThrow();
   });
 
   it('when a referral is mapped, then the ServiceRequest carries the standard codes and references', () => {

@@ -1,4 +1,4 @@
-import type { ServiceRequest, Task } from '@medplum/fhirtypes';
+import type { CodeableConcept, ServiceRequest, Task } from '@medplum/fhirtypes';
 import {
   notFound,
   parseSearchRequest,
@@ -12,6 +12,7 @@ import type { Actor, Referral, ReferralDetails, ReferralStatus, Transition } fro
 import { FULFILL } from '../fhir/codes.js';
 import { referralFromFhir } from '../fhir/from-fhir.js';
 import { omit } from '../fhir/omit.js';
+import { isReferenceTo } from '../fhir/references.js';
 import { TASK } from '../fhir/resource-definitions.js';
 import { toFhirServiceRequest, toFhirTask } from '../fhir/to-fhir.js';
 import {
@@ -189,27 +190,26 @@ export class ReferralWorkflow {
 }
 
 /**
- * An EHR's ServiceRequest with PeerBridge's reading of it laid over: the modelled elements are
- * ours, anything else the EHR sent (its own identifiers and extensions included) is kept.
+ * An EHR's ServiceRequest as PeerBridge stores it: as the EHR sent it (its own codes, reasons,
+ * identifiers and extensions kept), with what the referral needs added: the status its Task
+ * implies, PeerBridge's category beside the EHR's, the program as performer when none is named,
+ * and authoredOn when missing.
  */
 function merged(received: ServiceRequest | undefined, mapped: ServiceRequest): ServiceRequest {
   if (!received) {
     return mapped;
   }
   const rest = omit(received, 'id', 'meta');
-  const ours = new Set((mapped.extension ?? []).map((extension) => extension.url));
-  const extension = [...(rest.extension ?? []).filter((e) => !ours.has(e.url)), ...(mapped.extension ?? [])];
-  const placer = mapped.identifier ?? [];
-  const identifier = [
-    ...(rest.identifier ?? []).filter(
-      (i) => !placer.some((p) => p.system === i.system && p.value === i.value),
-    ),
-    ...placer,
-  ];
+  const ours = mapped.category ?? [];
+  const theirs = rest.category ?? [];
+  const sameCoding = (a: CodeableConcept, b: CodeableConcept) =>
+    a.coding?.some((x) => b.coding?.some((y) => x.system === y.system && x.code === y.code)) ?? false;
+  const hasProgram = rest.performer?.some((performer) => isReferenceTo(performer.reference, 'Organization'));
   return {
     ...rest,
-    ...mapped,
-    ...(extension.length > 0 ? { extension } : {}),
-    ...(identifier.length > 0 ? { identifier } : {}),
+    status: mapped.status,
+    category: [...theirs, ...ours.filter((concept) => !theirs.some((t) => sameCoding(t, concept)))],
+    performer: hasProgram ? rest.performer : [...(rest.performer ?? []), ...(mapped.performer ?? [])],
+    authoredOn: rest.authoredOn ?? mapped.authoredOn,
   };
 }

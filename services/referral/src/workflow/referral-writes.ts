@@ -3,6 +3,7 @@ import { notFound, type Queryable, type ResourceStore, type ResourceValidator } 
 import { serviceRequestStatusFor } from '../domain/lifecycle.js';
 import type { Actor, Referral, ReferralStatus } from '../domain/referral.js';
 import { referralFromFhir } from '../fhir/from-fhir.js';
+import { REFERRAL_RESOURCES } from '../fhir/resource-definitions.js';
 import { omit } from '../fhir/omit.js';
 import { taskStatusFields } from '../fhir/to-fhir.js';
 import {
@@ -12,6 +13,10 @@ import {
   type ChangedResource,
   type ReferralEventType,
 } from '../store/referral-tables.js';
+
+const PROFILES = new Map<string, string | undefined>(
+  REFERRAL_RESOURCES.map((definition) => [definition.type, definition.profile]),
+);
 
 /** One checked transition to write: the Task as it is, as the caller wants it, and the move. */
 export interface TransitionChange {
@@ -109,9 +114,9 @@ export class ReferralWrites {
     await appendEvent(tx, type, referralId, changed, at);
   }
 
-  /** Every resource PeerBridge writes must pass the same validation a client's would. */
+  /** Every resource PeerBridge writes must pass what a client's would: base R4 and its profile. */
   valid<T extends Resource>(resource: T): T {
-    this.validator.validate(resource);
+    this.validator.validate(resource, PROFILES.get(resource.resourceType));
     return resource;
   }
 }

@@ -1,0 +1,14 @@
+import { expect } from '@jest/globals';
+import type { Resource } from '@medplum/fhirtypes';
+import { createValidator } from '@peerbridge/shared';
+import { REFERRAL_RESOURCES } from '../../../services/referral/src/fhir/resource-definitions.js';
+
+const validator = createValidator();
+const profiles = new Map(
+  REFERRAL_RESOURCES.map((definition) => [definition.type as string, definition.profile]),
+);
+
+/** The resource is valid base R4 (structure, invariants, required bindings) and meets its PeerBridge profile. */
+export function expectValidFhir(resource: Resource): void {
+  expect(() => validator.validate(resource, profiles.get(resource.resourceType))).not.toThrow();
+}
