@@ -10,6 +10,7 @@ import {
   type ServiceModule,
 } from '@peerbridge/shared';
 import { openTestDatabase } from './test-database.js';
+import { acquireSharedTestIssuer, releaseSharedTestIssuer } from './test-issuer.js';
 
 export const TEST_BASE_URL = 'http://peerbridge.test';
 
@@ -20,15 +21,36 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real app factory on a migrated database of the test file's own. */
+/**
+ * The real app factory on a migrated database of the test file's own. It trusts the test
+ * issuer (tests/support/test-issuer.ts), so requests need real tokens: see tests/support/tokens.ts.
+ */
 export async function startTestApp(
   services: readonly ServiceModule[],
   env: Record<string, string> = {},
 ): Promise<TestApp> {
-  const config = parseConfig({ PUBLIC_BASE_URL: TEST_BASE_URL, LOG_LEVEL: 'error', ...env }, { port: 0 });
+  const issuer = await acquireSharedTestIssuer();
+  const config = parseConfig(
+    {
+      PUBLIC_BASE_URL: TEST_BASE_URL,
+      LOG_LEVEL: 'error',
+      SMART_ISSUERS: issuer.url,
+      SMART_INTROSPECTION_CLIENTS: JSON.stringify({ [issuer.url]: issuer.introspectionClient }),
+      ...env,
+    },
+    { port: 0 },
+  );
   const db = await openTestDatabase();
   await migrateServices(db, services);
   const logger = createLogger({ level: config.logLevel, service: 'test', silent: true });
   const app = createApp({ config, db, logger, validator: createValidator(), services });
-  return { app, db, config, close: () => db.close() };
+  return {
+    app,
+    db,
+    config,
+    close: async () => {
+      await db.close();
+      await releaseSharedTestIssuer();
+    },
+  };
 }

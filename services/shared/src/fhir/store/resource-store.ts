@@ -6,7 +6,7 @@ import { gone, notFound, preconditionFailed } from '../../errors/operation-outco
 import type { ResourceDefinition } from '../resource-definition.js';
 import { indexRowsFor, type IndexRows } from '../search/index-rows.js';
 import { orderByClause, whereClause } from '../search/search-sql.js';
-import type { SearchRequest } from '../search/search-request.js';
+import type { AccessRestriction, SearchRequest } from '../search/search-request.js';
 import { SqlParams } from '../search/sql-params.js';
 
 export interface StoredVersion {
@@ -215,7 +215,43 @@ export class ResourceStore {
        ORDER BY r.resource_type, r.id`,
       [request.resourceType, params, matches.map((resource) => resource.id)],
     );
-    return rows.map((row) => presented(row.content));
+    const candidates = rows.map((row) => presented(row.content));
+    return request.includeRestrictions
+      ? this.visible(candidates, request.includeRestrictions, q)
+      : candidates;
+  }
+
+  /** Keeps the included resources the caller may see, asking the database per resource type. */
+  private async visible(
+    candidates: Resource[],
+    restrictions: ReadonlyMap<string, AccessRestriction | 'all'>,
+    q: Queryable,
+  ): Promise<Resource[]> {
+    const visibleIds = new Set<string>();
+    for (const type of new Set(candidates.map((resource) => resource.resourceType))) {
+      const restriction = restrictions.get(type);
+      const ids = candidates.filter((resource) => resource.resourceType === type).map((r) => r.id!);
+      if (restriction === 'all') {
+        ids.forEach((id) => visibleIds.add(`${type}/${id}`));
+      } else if (restriction) {
+        const { matches } = await this.search(
+          {
+            resourceType: type,
+            filters: [{ name: '_id', target: { kind: 'id' }, modifier: undefined, values: ids }],
+            restrictedTo: restriction,
+            count: ids.length,
+            offset: 0,
+            sort: [],
+            include: [],
+            total: 'none',
+            ignored: [],
+          },
+          q,
+        );
+        matches.forEach((resource) => visibleIds.add(`${type}/${resource.id}`));
+      }
+    }
+    return candidates.filter((resource) => visibleIds.has(`${resource.resourceType}/${resource.id}`));
   }
 
   private existing(resourceType: string, id: string, row: VersionRow | undefined): Resource {
