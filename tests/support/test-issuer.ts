@@ -46,17 +46,17 @@ export class TestIssuer {
 
   /** `discovery: 'smart'` serves only /.well-known/smart-configuration, to exercise the fallback. */
   static async start(options: { discovery?: 'openid' | 'smart' } = {}): Promise<TestIssuer> {
-    let issuer: TestIssuer | undefined;
-    const server = createServer((req, res) => {
-      issuer!.handle(req, res).catch(() => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    server.unref();
+    const { port } = server.address() as AddressInfo;
+    const issuer = new TestIssuer(server, `http://127.0.0.1:${port}/auth`, options.discovery ?? 'openid');
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      issuer.handle(req, res).catch(() => {
         res.statusCode = 500;
         res.end();
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    server.unref();
-    const { port } = server.address() as AddressInfo;
-    issuer = new TestIssuer(server, `http://127.0.0.1:${port}/auth`, options.discovery ?? 'openid');
     await issuer.addKey('RS256');
     await issuer.addKey('RS384');
     await issuer.addKey('ES256');
