@@ -44,10 +44,13 @@ export class TestIssuer {
     private readonly discovery: 'openid' | 'smart',
   ) {}
 
-  /** `discovery: 'smart'` serves only /.well-known/smart-configuration, to exercise the fallback. */
-  static async start(options: { discovery?: 'openid' | 'smart' } = {}): Promise<TestIssuer> {
+  /**
+   * `discovery: 'smart'` serves only /.well-known/smart-configuration, to exercise the fallback;
+   * `port` restarts an issuer where a stopped one was.
+   */
+  static async start(options: { discovery?: 'openid' | 'smart'; port?: number } = {}): Promise<TestIssuer> {
     const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
     server.unref();
     const { port } = server.address() as AddressInfo;
     const issuer = new TestIssuer(server, `http://127.0.0.1:${port}/auth`, options.discovery ?? 'openid');
