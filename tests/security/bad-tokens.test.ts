@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { exportSPKI, importJWK, SignJWT, UnsecuredJWT } from 'jose';
+import { exportSPKI, importJWK, SignJWT, UnsecuredJWT, type CryptoKey } from 'jose';
 import request from 'supertest';
 import { referralService } from '@peerbridge/referral';
 import { startTestApp, type TestApp } from '../support/test-app.js';
