@@ -7,6 +7,7 @@ import {
   parseConfig,
   type Config,
   type Database,
+  type Logger,
   type ServiceModule,
 } from '@peerbridge/shared';
 import { openTestDatabase } from './test-database.js';
@@ -28,6 +29,7 @@ export interface TestApp {
 export async function startTestApp(
   services: readonly ServiceModule[],
   env: Record<string, string> = {},
+  options: { logger?: Logger } = {},
 ): Promise<TestApp> {
   const issuer = await acquireSharedTestIssuer();
   const config = parseConfig(
@@ -42,7 +44,7 @@ export async function startTestApp(
   );
   const db = await openTestDatabase();
   await migrateServices(db, services);
-  const logger = createLogger({ level: config.logLevel, service: 'test', silent: true });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, service: 'test', silent: true });
   const app = createApp({ config, db, logger, validator: createValidator(), services });
   return {
     app,
