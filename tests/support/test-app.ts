@@ -1,3 +1,4 @@
+import request from 'supertest';
 import type { Express } from 'express';
 import {
   createApp,
@@ -12,13 +13,16 @@ import {
 } from '@peerbridge/shared';
 import { openTestDatabase } from './test-database.js';
 import { acquireSharedTestIssuer, releaseSharedTestIssuer } from './test-issuer.js';
+import { authHeader, TEST_BASE_URL } from './tokens.js';
 
-export const TEST_BASE_URL = 'http://peerbridge.test';
+export { TEST_BASE_URL };
 
 export interface TestApp {
   readonly app: Express;
   readonly db: Database;
   readonly config: Config;
+  /** `Bearer …` with `system/*.*`, valid for an hour: what fhirClient sends unless told otherwise. */
+  readonly authorization: string;
   close(): Promise<void>;
 }
 
@@ -50,9 +54,18 @@ export async function startTestApp(
     app,
     db,
     config,
+    authorization: await authHeader('system/*.*', { expiresIn: 3600 }),
     close: async () => {
       await db.close();
       await releaseSharedTestIssuer();
     },
   };
+}
+
+/**
+ * A supertest agent on the test app; headers set here go with every request it makes. It sends a
+ * `system/*.*` token unless `headers` carry another Authorization (see tests/support/tokens.ts).
+ */
+export function fhirClient(t: TestApp, headers: Record<string, string> = {}) {
+  return request.agent(t.app).set({ Authorization: t.authorization, ...headers });
 }

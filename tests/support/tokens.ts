@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { JWTPayload } from 'jose';
-import { TEST_BASE_URL } from './test-app.js';
 import { sharedTestIssuer, type SignOptions } from './test-issuer.js';
+
+/** PUBLIC_BASE_URL of every test app. */
+export const TEST_BASE_URL = 'http://peerbridge.test';
 
 /** The audience PeerBridge's test apps expect: `{PUBLIC_BASE_URL}/fhir`. */
 export const TEST_AUDIENCE = `${TEST_BASE_URL}/fhir`;

@@ -7,6 +7,7 @@ import { ALL_INTERACTIONS, defineResource } from '@peerbridge/shared';
  */
 export const SERVICE_REQUEST = defineResource({
   type: 'ServiceRequest',
+  profile: 'https://peerbridge.org/fhir/StructureDefinition/peerbridge-servicerequest',
   interactions: ALL_INTERACTIONS,
   searchParameters: [
     'patient',
@@ -29,6 +30,7 @@ export const SERVICE_REQUEST = defineResource({
 /** The Task that tracks a referral's fulfilment (Gravity SDOH Clinical Care, BSeR). */
 export const TASK = defineResource({
   type: 'Task',
+  profile: 'https://peerbridge.org/fhir/StructureDefinition/peerbridge-referral-task',
   interactions: ALL_INTERACTIONS,
   searchParameters: [
     'patient',

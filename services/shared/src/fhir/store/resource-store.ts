@@ -210,7 +210,8 @@ export class ResourceStore {
     const params = request.include.map((include) => include.split(':')[1]);
     const rows = await q.query<{ content: Resource }>(
       `SELECT DISTINCT r.content, r.resource_type, r.id FROM ${this.schema}.search_reference s
-       JOIN ${this.schema}.resource r ON r.resource_type || '/' || r.id = s.target
+       JOIN ${this.schema}.resource r
+         ON r.resource_type = split_part(s.target, '/', 1) AND r.id = split_part(s.target, '/', 2)
        WHERE s.resource_type = $1 AND s.param = ANY($2::text[]) AND s.id = ANY($3::text[]) AND NOT r.deleted
        ORDER BY r.resource_type, r.id`,
       [request.resourceType, params, matches.map((resource) => resource.id)],

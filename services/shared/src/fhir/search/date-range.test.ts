@@ -1,0 +1,32 @@
+import { describe, expect, it } from '@jest/globals';
+import { dateRange, parseFhirDate } from './date-range.js';
+
+describe('parseFhirDate', () => {
+  it.each([
+    ['2024', '2024-01-01T00:00:00.000Z', '2024-12-31T23:59:59.999Z'],
+    ['2024-02', '2024-02-01T00:00:00.000Z', '2024-02-29T23:59:59.999Z'],
+    ['2024-03-05', '2024-03-05T00:00:00.000Z', '2024-03-05T23:59:59.999Z'],
+    ['2024-03-05T10:15', '2024-03-05T10:15:00.000Z', '2024-03-05T10:15:59.999Z'],
+    ['2024-03-05T10:15:30Z', '2024-03-05T10:15:30.000Z', '2024-03-05T10:15:30.999Z'],
+    ['2024-03-05T10:15:30.250+02:00', '2024-03-05T08:15:30.250Z', '2024-03-05T08:15:30.250Z'],
+  ])('when %s is parsed, then it covers [%s, %s]', (value, low, high) => {
+    expect(parseFhirDate(value)).toEqual({ low, high });
+  });
+
+  it.each(['yesterday', '2024-13', '2023-02-29', '2024-3-5', '20240305'])(
+    'when %s is parsed, then it is rejected',
+    (value) => {
+      expect(parseFhirDate(value)).toBeUndefined();
+    },
+  );
+});
+
+describe('dateRange', () => {
+  it('when a Period has no end, then it extends to infinity', () => {
+    expect(dateRange('2024-01-01', undefined)).toEqual({ low: '2024-01-01T00:00:00.000Z', high: 'infinity' });
+  });
+
+  it('when a Period has neither start nor end, then it is not indexed', () => {
+    expect(dateRange(undefined, undefined)).toBeUndefined();
+  });
+});
