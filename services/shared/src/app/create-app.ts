@@ -7,7 +7,7 @@ import { capabilityStatement } from '../fhir/http/capability-statement.js';
 import { FHIR_JSON, fhirMediaTypes, sendFhir } from '../fhir/http/media-type.js';
 import { accessLog } from '../logging/access-log.js';
 import { authenticate } from '../auth/authenticate.js';
-import { smartConfigurationRoute, firstIssuerMetadata } from '../auth/discovery-routes.js';
+import { firstIssuerMetadata, smartConfigurationRoute } from '../auth/discovery-routes.js';
 import { restSecurity } from '../auth/smart-configuration.js';
 import { TokenVerifier } from '../auth/token-verifier.js';
 import type { Logger } from '../logging/logger.js';

@@ -3,12 +3,13 @@ import type { Resource } from '@medplum/fhirtypes';
 import {
   badRequest,
   methodNotAllowed,
+  OperationOutcomeError,
   outcome,
   preconditionFailed,
 } from '../../errors/operation-outcome-error.js';
 import type { Queryable } from '../../db/database.js';
-import { OperationOutcomeError } from '../../errors/operation-outcome-error.js';
 import { ResourceAccess } from '../../auth/resource-access.js';
+import type { ScopeAction } from '../../auth/scopes.js';
 import type { Interaction, ResourceDefinition } from '../resource-definition.js';
 import { parseSearchRequest } from '../search/search-request.js';
 import type { ResourceStore } from '../store/resource-store.js';
@@ -65,7 +66,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
 
     // Each handler first asks for the SMART permission its interaction needs (read, vread and
     // history: r; search: s; create: c; update: u; delete: d) before touching the store.
-    const access = (res: Response, action: 'c' | 'r' | 'u' | 'd' | 's') =>
+    const access = (res: Response, action: ScopeAction) =>
       ResourceAccess.of(res, definition, action, baseUrl);
 
     const search: RequestHandler = async (req, res) => {
