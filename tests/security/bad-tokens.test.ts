@@ -60,6 +60,14 @@ describe('good tokens (controls)', () => {
     expect((await get(`Bearer ${token}`)).status).toBe(200);
     expect(issuer.introspectionRequests - before).toBe(1);
   });
+  it("when a cached introspection answer reaches the token's exp, then the token is introspected again", async () => {
+    const token = issuer.issueOpaque({ scope: 'system/*.rs', exp: now() + 2 });
+    const before = issuer.introspectionRequests;
+    expect((await get(`Bearer ${token}`)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await get(`Bearer ${token}`);
+    expect(issuer.introspectionRequests - before).toBe(2);
+  });
 });
 
 describe('bad-token catalogue', () => {
