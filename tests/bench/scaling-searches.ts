@@ -3,8 +3,8 @@ import { SEED } from './seed-service-requests.js';
 
 /**
  * Selective ServiceRequest searches over the seeded series: US Core's required ones, plus _id
- * and a narrow _lastUpdated window. Each matches the same rows at any seeded size of at least
- * 50,000, so its cost should only grow with the log of the table.
+ * and a narrow _lastUpdated window. Each matches the same rows (all among the first 1,000) at
+ * any seeded size from 1,000 up, so its cost should only grow with the log of the table.
  */
 export interface ScalingSearch {
   readonly name: string;
@@ -14,7 +14,7 @@ export interface ScalingSearch {
   readonly indexedTables: readonly string[];
 }
 
-const PATIENT = SEED.patient(4242); // rows 42420..42429
+const PATIENT = SEED.patient(42); // rows 420..429
 const COUNSELLING = `${SEED.counselling.system}|${SEED.counselling.code}`;
 const PEER_SUPPORT = `${SEED.peerSupport.system}|${SEED.peerSupport.code}`;
 
@@ -43,26 +43,26 @@ export const SCALING_SEARCHES: readonly ScalingSearch[] = [
     query: [
       ['patient', PATIENT],
       ['category', COUNSELLING],
-      ['authored', `ge${authoredOn(42425)}`],
+      ['authored', `ge${authoredOn(425)}`],
     ],
-    matches: 2, // 42426 and 42428
+    matches: 2, // 426 and 428
     indexedTables: ['search_reference', 'search_token', 'search_date'],
   },
   { name: 'status', query: [['status', SEED.rareStatus]], matches: 10, indexedTables: ['search_token'] },
   {
     name: 'identifier',
-    query: [['identifier', `${SEED.placerSystem}|${SEED.placerValue(31337)}`]],
+    query: [['identifier', `${SEED.placerSystem}|${SEED.placerValue(313)}`]],
     matches: 1,
     indexedTables: ['search_token'],
   },
-  { name: '_id', query: [['_id', seededId(31337)]], matches: 1, indexedTables: ['resource'] },
+  { name: '_id', query: [['_id', seededId(313)]], matches: 1, indexedTables: ['resource'] },
   {
     name: '_lastUpdated window',
     query: [
-      ['_lastUpdated', `gt${lastUpdated(36000)}`],
-      ['_lastUpdated', `lt${lastUpdated(36010)}`],
+      ['_lastUpdated', `gt${lastUpdated(600)}`],
+      ['_lastUpdated', `lt${lastUpdated(610)}`],
     ],
-    matches: 9, // 36001..36009
+    matches: 9, // 601..609
     indexedTables: ['resource'],
   },
 ];
