@@ -14,12 +14,13 @@ import { CONNECTIONS, measureThroughput, type ThroughputTarget } from './through
  */
 const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const { databasePoolSize: poolSize } = parseConfig(process.env, { port: 0 });
-const TIMING = { warmUpSeconds: 3, seconds: 10 };
+const TIMING = { warmUpSeconds: 3, rounds: 3, secondsPerRound: 4 };
 const write = (line: string) => process.stdout.write(`${line}\n`);
 
 write(
   `PeerBridge bench: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}, ` +
-    `pool ${poolSize}, ${TIMING.warmUpSeconds} s warm-up + ${TIMING.seconds} s per measurement`,
+    `pool ${poolSize}; ${TIMING.warmUpSeconds} s warm-up, then ${TIMING.rounds} rounds of ${TIMING.secondsPerRound} s ` +
+    'alternating PeerBridge and baseline',
 );
 
 const databases: BenchDatabase[] = [];
@@ -31,23 +32,14 @@ const database = async (label: string) => {
 
 try {
   const throughputDb = await database('throughput');
-  const ours = await withServer('peerbridge', throughputDb.url, (server) =>
-    measureThroughput(
-      {
-        baseUrl: server.baseUrl,
-        createPath: '/fhir/ServiceRequest',
-        readPath: (id) => `/fhir/ServiceRequest/${id}`,
-        createdIds: () =>
-          ids(
-            throughputDb.url,
-            `SELECT id FROM referral.resource WHERE resource_type = 'ServiceRequest' LIMIT 2000`,
-          ),
-      },
-      TIMING,
+  const { ours, baseline } = await withServer('peerbridge', throughputDb.url, (peerbridge) =>
+    withServer('baseline', throughputDb.url, (bare) =>
+      measureThroughput(
+        peerbridgeTarget(peerbridge, throughputDb.url),
+        baselineTarget(bare, throughputDb.url),
+        TIMING,
+      ),
     ),
-  );
-  const baseline = await withServer('baseline', throughputDb.url, (server) =>
-    measureThroughput(baselineTarget(server, throughputDb.url), TIMING),
   );
   const allMet = printThroughput(ours, baseline, CONNECTIONS);
 
@@ -75,6 +67,16 @@ async function withServer<T>(
   } finally {
     await server.stop();
   }
+}
+
+function peerbridgeTarget(server: ServerThread, databaseUrl: string): ThroughputTarget {
+  return {
+    baseUrl: server.baseUrl,
+    createPath: '/fhir/ServiceRequest',
+    readPath: (id) => `/fhir/ServiceRequest/${id}`,
+    createdIds: () =>
+      ids(databaseUrl, `SELECT id FROM referral.resource WHERE resource_type = 'ServiceRequest' LIMIT 2000`),
+  };
 }
 
 function baselineTarget(server: ServerThread, databaseUrl: string): ThroughputTarget {
