@@ -24,6 +24,11 @@ export interface SearchResult {
   readonly hasMore: boolean;
 }
 
+interface Statement {
+  readonly sql: string;
+  readonly values: unknown[];
+}
+
 interface VersionRow {
   version_id: number;
   last_updated: string | Date;
@@ -177,6 +182,35 @@ export class ResourceStore {
   }
 
   async search(request: SearchRequest, q: Queryable = this.db): Promise<SearchResult> {
+    const { page, total: totalQuery } = this.searchStatements(request);
+    const rows = await q.query<{ content: Resource }>(page.sql, page.values);
+    const hasMore = rows.length > request.count;
+    const matches = rows.slice(0, request.count).map((row) => presented(row.content));
+    const total = totalQuery
+      ? (await q.query<{ total: number }>(totalQuery.sql, totalQuery.values))[0]?.total
+      : undefined;
+    const included = await this.included(request, matches, q);
+    return { matches, included, total, hasMore };
+  }
+
+  /**
+   * The query plans PostgreSQL chooses for the statements search runs (the page, and the count
+   * unless _total=none), from EXPLAIN (FORMAT JSON) on exactly that SQL and those parameters.
+   * Tests use it to show that searches are index lookups, not scans.
+   */
+  async explainSearch(request: SearchRequest): Promise<{ page: unknown; total: unknown }> {
+    const { page, total } = this.searchStatements(request);
+    const explain = async (statement: Statement) =>
+      (
+        await this.db.query<{ 'QUERY PLAN': unknown }>(
+          `EXPLAIN (FORMAT JSON) ${statement.sql}`,
+          statement.values,
+        )
+      )[0]?.['QUERY PLAN'];
+    return { page: await explain(page), total: total ? await explain(total) : undefined };
+  }
+
+  private searchStatements(request: SearchRequest): { page: Statement; total: Statement | undefined } {
     const params = new SqlParams();
     const where = whereClause(this.schema, request, params, this.baseUrl);
     const order = orderByClause(this.schema, request.sort);
@@ -184,23 +218,19 @@ export class ResourceStore {
     pageParams.values.push(...params.values);
     const limit = pageParams.add(request.count + 1);
     const offset = pageParams.add(request.offset);
-    const rows = await q.query<{ content: Resource }>(
-      `SELECT r.content FROM ${this.schema}.resource r WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
-      pageParams.values,
-    );
-    const hasMore = rows.length > request.count;
-    const matches = rows.slice(0, request.count).map((row) => presented(row.content));
-    const total =
-      request.total === 'none'
-        ? undefined
-        : (
-            await q.query<{ total: number }>(
-              `SELECT count(*)::int AS total FROM ${this.schema}.resource r WHERE ${where}`,
-              params.values,
-            )
-          )[0]?.total;
-    const included = await this.included(request, matches, q);
-    return { matches, included, total, hasMore };
+    return {
+      page: {
+        sql: `SELECT r.content FROM ${this.schema}.resource r WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+        values: pageParams.values,
+      },
+      total:
+        request.total === 'none'
+          ? undefined
+          : {
+              sql: `SELECT count(*)::int AS total FROM ${this.schema}.resource r WHERE ${where}`,
+              values: params.values,
+            },
+    };
   }
 
   private async included(request: SearchRequest, matches: Resource[], q: Queryable): Promise<Resource[]> {
