@@ -8,33 +8,64 @@ import {
   parseConfig,
   type Config,
   type Database,
+  type Logger,
   type ServiceModule,
 } from '@peerbridge/shared';
 import { openTestDatabase } from './test-database.js';
+import { acquireSharedTestIssuer, releaseSharedTestIssuer } from './test-issuer.js';
+import { authHeader, TEST_BASE_URL } from './tokens.js';
 
-export const TEST_BASE_URL = 'http://peerbridge.test';
+export { TEST_BASE_URL };
 
 export interface TestApp {
   readonly app: Express;
   readonly db: Database;
   readonly config: Config;
+  /** `Bearer …` with `system/*.*`, valid for an hour: what fhirClient sends unless told otherwise. */
+  readonly authorization: string;
   close(): Promise<void>;
 }
 
-/** The real app factory on a migrated database of the test file's own. */
+/**
+ * The real app factory on a migrated database of the test file's own. It trusts the test
+ * issuer (tests/support/test-issuer.ts), so requests need real tokens: see tests/support/tokens.ts.
+ */
 export async function startTestApp(
   services: readonly ServiceModule[],
   env: Record<string, string> = {},
+  options: { logger?: Logger } = {},
 ): Promise<TestApp> {
-  const config = parseConfig({ PUBLIC_BASE_URL: TEST_BASE_URL, LOG_LEVEL: 'error', ...env }, { port: 0 });
+  const issuer = await acquireSharedTestIssuer();
+  const config = parseConfig(
+    {
+      PUBLIC_BASE_URL: TEST_BASE_URL,
+      LOG_LEVEL: 'error',
+      SMART_ISSUERS: issuer.url,
+      SMART_INTROSPECTION_CLIENTS: JSON.stringify({ [issuer.url]: issuer.introspectionClient }),
+      ...env,
+    },
+    { port: 0 },
+  );
   const db = await openTestDatabase();
   await migrateServices(db, services);
-  const logger = createLogger({ level: config.logLevel, service: 'test', silent: true });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, service: 'test', silent: true });
   const app = createApp({ config, db, logger, validator: createValidator(), services });
-  return { app, db, config, close: () => db.close() };
+  return {
+    app,
+    db,
+    config,
+    authorization: await authHeader('system/*.*', { expiresIn: 3600 }),
+    close: async () => {
+      await db.close();
+      await releaseSharedTestIssuer();
+    },
+  };
 }
 
-/** A supertest agent on the test app; headers set here go with every request it makes. */
+/**
+ * A supertest agent on the test app; headers set here go with every request it makes. It sends a
+ * `system/*.*` token unless `headers` carry another Authorization (see tests/support/tokens.ts).
+ */
 export function fhirClient(t: TestApp, headers: Record<string, string> = {}) {
-  return request.agent(t.app).set(headers);
+  return request.agent(t.app).set({ Authorization: t.authorization, ...headers });
 }

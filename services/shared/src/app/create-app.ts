@@ -6,6 +6,10 @@ import { errorHandler, unknownRoute } from '../errors/error-handler.js';
 import { capabilityStatement } from '../fhir/http/capability-statement.js';
 import { FHIR_JSON, fhirMediaTypes, sendFhir } from '../fhir/http/media-type.js';
 import { accessLog } from '../logging/access-log.js';
+import { authenticate } from '../auth/authenticate.js';
+import { firstIssuerMetadata, smartConfigurationRoute } from '../auth/discovery-routes.js';
+import { restSecurity } from '../auth/smart-configuration.js';
+import { TokenVerifier } from '../auth/token-verifier.js';
 import type { Logger } from '../logging/logger.js';
 import { ResourceValidator } from '../fhir/validation/resource-validator.js';
 import type { ServiceModule } from './service-module.js';
@@ -18,6 +22,8 @@ export interface AppOptions {
   readonly services: readonly ServiceModule[];
   /** Answers false once shutdown has begun, so /readyz takes the instance out of rotation. */
   readonly isAcceptingTraffic?: () => boolean;
+  /** Verifies bearer tokens; by default one for config.smart. Authorization itself is never optional. */
+  readonly tokenVerifier?: TokenVerifier;
 }
 
 const VERSION = '0.1.0';
@@ -33,6 +39,9 @@ export function createApp(options: AppOptions): Express {
   app.disable('x-powered-by');
   app.use(accessLog(logger));
   app.use(helmet());
+  // Before body parsing, so an unauthenticated caller cannot make the server parse a large body.
+  const verifier = options.tokenVerifier ?? new TokenVerifier(config.smart);
+  app.use(authenticate(verifier, logger));
   app.use(
     express.json({
       limit: config.bodyLimitBytes,
@@ -55,11 +64,19 @@ export function createApp(options: AppOptions): Express {
       .json({ status: accepting && databaseUp ? 'ready' : 'unavailable' });
   });
 
-  const metadata = capabilityStatement(
-    services.flatMap((service) => service.resources),
-    { baseUrl: config.publicBaseUrl, version: VERSION, date: new Date().toISOString() },
-  );
-  app.get('/fhir/metadata', fhirMediaTypes, (_req, res) => sendFhir(res, 200, metadata));
+  const resources = services.flatMap((service) => service.resources);
+  const date = new Date().toISOString();
+  app.get('/fhir/metadata', fhirMediaTypes, async (_req, res) => {
+    const security = restSecurity(await firstIssuerMetadata(verifier));
+    const metadata = capabilityStatement(resources, {
+      baseUrl: config.publicBaseUrl,
+      version: VERSION,
+      date,
+      security,
+    });
+    sendFhir(res, 200, metadata);
+  });
+  app.get('/fhir/.well-known/smart-configuration', smartConfigurationRoute(verifier));
 
   for (const service of services) {
     app.use(service.createRouter({ config, db, logger, validator: options.validator }));

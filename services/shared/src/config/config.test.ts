@@ -28,3 +28,58 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ [name]: value }, { port: 8080 })).toThrow(ConfigError);
   });
 });
+
+const parse = (env: Record<string, string>) =>
+  parseConfig({ PUBLIC_BASE_URL: 'https://pb.example', ...env }, { port: 0 });
+
+describe('SMART settings', () => {
+  it('when SMART_AUDIENCE is not set, then the audience is the public FHIR base URL', () => {
+    expect(parse({}).smart.audiences).toEqual(['https://pb.example/fhir']);
+  });
+
+  it('when SMART_ISSUERS lists several issuers, then all are trusted in order', () => {
+    const config = parse({ SMART_ISSUERS: 'https://ehr.example/auth, https://idp.example' });
+    expect(config.smart.issuers).toEqual(['https://ehr.example/auth', 'https://idp.example']);
+  });
+
+  it('when an issuer is not an absolute URL, then start-up fails', () => {
+    expect(() => parse({ SMART_ISSUERS: 'ehr.example' })).toThrow(ConfigError);
+  });
+
+  it('when introspection credentials are given for a trusted issuer, then they are kept per issuer', () => {
+    const config = parse({
+      SMART_ISSUERS: 'https://ehr.example/auth',
+      SMART_INTROSPECTION_CLIENTS: JSON.stringify({
+        'https://ehr.example/auth': { clientId: 'peerbridge', clientSecret: 's3cret' },
+      }),
+    });
+    expect(config.smart.introspectionClients.get('https://ehr.example/auth')).toEqual({
+      clientId: 'peerbridge',
+      clientSecret: 's3cret',
+    });
+  });
+
+  it('when introspection credentials name an issuer that is not trusted, then start-up fails', () => {
+    const env = {
+      SMART_ISSUERS: 'https://ehr.example/auth',
+      SMART_INTROSPECTION_CLIENTS: JSON.stringify({
+        'https://other.example': { clientId: 'a', clientSecret: 'b' },
+      }),
+    };
+    expect(() => parse(env)).toThrow('not in SMART_ISSUERS');
+  });
+
+  it('when SMART_INTROSPECTION_CLIENTS is not JSON, then start-up fails', () => {
+    expect(() => parse({ SMART_ISSUERS: 'https://ehr.example', SMART_INTROSPECTION_CLIENTS: 'a:b' })).toThrow(
+      ConfigError,
+    );
+  });
+
+  it('when introspection credentials lack a secret, then start-up fails', () => {
+    const env = {
+      SMART_ISSUERS: 'https://ehr.example',
+      SMART_INTROSPECTION_CLIENTS: JSON.stringify({ 'https://ehr.example': { clientId: 'a' } }),
+    };
+    expect(() => parse(env)).toThrow('clientSecret');
+  });
+});

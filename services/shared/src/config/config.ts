@@ -16,6 +16,36 @@ export interface Config {
   readonly bodyLimitBytes: number;
   /** How long in-flight requests may take to finish after SIGTERM. */
   readonly shutdownTimeoutMs: number;
+  /** SMART authorization; see parseSmartConfig. There is deliberately no setting to turn it off. */
+  readonly smart: SmartConfig;
+}
+
+/**
+ * Who may issue the bearer tokens PeerBridge accepts.
+ *
+ * - `SMART_ISSUERS`: comma-separated issuer URLs (exactly as they appear in a token's `iss`). The
+ *   first one is the issuer /fhir/.well-known/smart-configuration describes. Empty means no token
+ *   is accepted: every protected route answers 401.
+ * - `SMART_AUDIENCE`: comma-separated audiences a JWT's `aud` must include one of; default
+ *   `{PUBLIC_BASE_URL}/fhir`.
+ * - `SMART_INTROSPECTION_CLIENTS`: JSON object mapping an issuer URL to the client credentials
+ *   PeerBridge uses at that issuer's RFC 7662 introspection endpoint (client_secret_basic), e.g.
+ *   `{"https://ehr.example/auth":{"clientId":"peerbridge","clientSecret":"…"}}`. Opaque tokens are
+ *   only accepted from issuers listed here.
+ * - `SMART_UNTYPED_TOKEN_ISSUERS`: comma-separated trusted issuers whose JWT access tokens do not
+ *   carry `typ: at+jwt` (older EHRs). For every other issuer a JWT without that type (for example
+ *   an ID token) is refused, as RFC 9068 asks.
+ */
+export interface SmartConfig {
+  readonly issuers: readonly string[];
+  readonly audiences: readonly string[];
+  readonly introspectionClients: ReadonlyMap<string, IntrospectionClient>;
+  readonly untypedTokenIssuers: readonly string[];
+}
+
+export interface IntrospectionClient {
+  readonly clientId: string;
+  readonly clientSecret: string;
 }
 
 export class ConfigError extends Error {}
@@ -44,7 +74,71 @@ export function parseConfig(env: Record<string, string | undefined>, defaults: {
     logLevel,
     bodyLimitBytes: parseInteger(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 50 * 1024 * 1024),
     shutdownTimeoutMs: parseInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    smart: parseSmartConfig(env, publicBaseUrl),
   });
+}
+
+function parseSmartConfig(env: Record<string, string | undefined>, publicBaseUrl: string): SmartConfig {
+  const issuers = urlList(env, 'SMART_ISSUERS');
+  const audiences = urlList(env, 'SMART_AUDIENCE');
+  const untypedTokenIssuers = urlList(env, 'SMART_UNTYPED_TOKEN_ISSUERS');
+  for (const issuer of untypedTokenIssuers) {
+    if (!issuers.includes(issuer)) {
+      throw new ConfigError(`SMART_UNTYPED_TOKEN_ISSUERS names ${issuer}, which is not in SMART_ISSUERS`);
+    }
+  }
+  return Object.freeze({
+    issuers,
+    audiences: audiences.length > 0 ? audiences : [`${publicBaseUrl}/fhir`],
+    introspectionClients: parseIntrospectionClients(env.SMART_INTROSPECTION_CLIENTS, issuers),
+    untypedTokenIssuers,
+  });
+}
+
+function urlList(env: Record<string, string | undefined>, name: string): string[] {
+  const values = (env[name] ?? '')
+    .split(',')
+    .map((value) => value.trim())
+    .filter((value) => value !== '');
+  for (const value of values) {
+    assertUrl(name, value);
+  }
+  return [...new Set(values)];
+}
+
+function parseIntrospectionClients(
+  raw: string | undefined,
+  issuers: readonly string[],
+): ReadonlyMap<string, IntrospectionClient> {
+  const clients = new Map<string, IntrospectionClient>();
+  if (raw === undefined || raw.trim() === '') {
+    return clients;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('SMART_INTROSPECTION_CLIENTS must be a JSON object');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('SMART_INTROSPECTION_CLIENTS must be a JSON object');
+  }
+  for (const [issuer, value] of Object.entries(parsed)) {
+    const { clientId, clientSecret } = (value ?? {}) as Record<string, unknown>;
+    if (!issuers.includes(issuer)) {
+      throw new ConfigError(`SMART_INTROSPECTION_CLIENTS names ${issuer}, which is not in SMART_ISSUERS`);
+    }
+    if (
+      typeof clientId !== 'string' ||
+      clientId === '' ||
+      typeof clientSecret !== 'string' ||
+      clientSecret === ''
+    ) {
+      throw new ConfigError(`SMART_INTROSPECTION_CLIENTS[${issuer}] needs a clientId and a clientSecret`);
+    }
+    clients.set(issuer, Object.freeze({ clientId, clientSecret }));
+  }
+  return clients;
 }
 
 function parseInteger(

@@ -1,4 +1,8 @@
-import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import type {
+  CapabilityStatement,
+  CapabilityStatementRestResource,
+  CapabilityStatementRestSecurity,
+} from '@medplum/fhirtypes';
 import type { ResourceDefinition } from '../resource-definition.js';
 
 const COMMON_SEARCH_PARAMETERS = [
@@ -16,7 +20,7 @@ const COMMON_SEARCH_PARAMETERS = [
  */
 export function capabilityStatement(
   definitions: readonly ResourceDefinition[],
-  options: { baseUrl: string; version: string; date: string },
+  options: { baseUrl: string; version: string; date: string; security?: CapabilityStatementRestSecurity },
 ): CapabilityStatement {
   return {
     resourceType: 'CapabilityStatement',
@@ -30,6 +34,7 @@ export function capabilityStatement(
     rest: [
       {
         mode: 'server',
+        ...(options.security ? { security: options.security } : {}),
         resource: [...definitions].sort((a, b) => a.type.localeCompare(b.type)).map(resourceEntry),
       },
     ],

@@ -3,10 +3,13 @@ import type { Resource } from '@medplum/fhirtypes';
 import {
   badRequest,
   methodNotAllowed,
+  OperationOutcomeError,
   outcome,
   preconditionFailed,
 } from '../../errors/operation-outcome-error.js';
 import type { Queryable } from '../../db/database.js';
+import { ResourceAccess } from '../../auth/resource-access.js';
+import type { ScopeAction } from '../../auth/scopes.js';
 import type { Interaction, ResourceDefinition } from '../resource-definition.js';
 import { parseSearchRequest } from '../search/search-request.js';
 import type { ResourceStore } from '../store/resource-store.js';
@@ -55,6 +58,7 @@ const HISTORY_PAGE_SIZE = 100;
 export function fhirRouter(options: FhirRouterOptions): Router {
   const { baseUrl, store, validator } = options;
   const router = Router();
+  const includable = new Map(options.definitions.map((definition) => [definition.type, definition]));
 
   for (const definition of options.definitions) {
     const { type } = definition;
@@ -70,9 +74,18 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       return resource;
     };
 
+    // Each handler first asks for the SMART permission its interaction needs (read, vread and
+    // history: r; search: s; create: c; update: u; delete: d) before touching the store.
+    const access = (res: Response, action: ScopeAction) =>
+      ResourceAccess.of(res, definition, action, baseUrl);
+
     const search: RequestHandler = async (req, res) => {
+      const allowed = access(res, 's');
       const query = queryPairs(req);
-      const request = parseSearchRequest(definition, query, { strict: preferences(req).strict });
+      const request = allowed.restrictSearch(
+        parseSearchRequest(definition, query, { strict: preferences(req).strict }),
+        includable,
+      );
       const result = await store.search(request);
       sendFhir(res, 200, searchsetBundle(baseUrl, request, query, result));
     };
@@ -85,7 +98,9 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       routes[typePath] = {
         ...routes[typePath],
         post: async (req, res) => {
+          const allowed = access(res, 'c');
           const resource = validated(req);
+          allowed.assertWritable(resource);
           const ifNoneExist = req.get('if-none-exist');
           if (ifNoneExist !== undefined) {
             const criteria = [...new URLSearchParams(ifNoneExist.slice(ifNoneExist.indexOf('?') + 1))];
@@ -93,7 +108,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
               throw badRequest('If-None-Exist must hold search parameters, e.g. identifier=system|value');
             }
             const { created, resource: stored } = await store.conditionalCreate(
-              parseSearchRequest(definition, criteria, { strict: true }),
+              allowed.restrictSearch(parseSearchRequest(definition, criteria, { strict: true }), includable),
               (tx) => (writes.create ? writes.create(resource, tx, res.locals) : store.create(resource, tx)),
             );
             return respondWithVersion(req, res, created ? 201 : 200, stored, baseUrl);
@@ -108,7 +123,9 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     if (supports('read')) {
       routes[instancePath] = {
         get: async (req, res) => {
+          const allowed = access(res, 'r');
           const resource = await store.read(type, instanceId(req, type));
+          allowed.assertReadable(resource);
           versionHeaders(res, resource);
           sendFhir(res, 200, resource);
         },
@@ -118,8 +135,13 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       routes[instancePath] = {
         ...routes[instancePath],
         put: async (req, res) => {
+          const allowed = access(res, 'u');
           const id = instanceId(req, type);
           const resource = validated(req, id) as Resource & { id: string };
+          if (allowed.restriction) {
+            allowed.assertWritable(await store.read(type, id));
+            allowed.assertWritable(resource);
+          }
           const expected = ifMatchVersion(req.get('if-match'));
           const stored = await (writes.update
             ? writes.update(resource, expected, res.locals)
@@ -132,7 +154,14 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       routes[instancePath] = {
         ...routes[instancePath],
         delete: async (req, res) => {
+          const allowed = access(res, 'd');
           const id = instanceId(req, type);
+          if (allowed.restriction) {
+            const current = await store.read(type, id).catch(alreadyDeleted);
+            if (current) {
+              allowed.assertWritable(current);
+            }
+          }
           await (writes.delete ? writes.delete(id, res.locals) : store.delete(type, id));
           res.status(204).end();
         },
@@ -141,12 +170,18 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     if (supports('history-instance')) {
       routes[`${instancePath}/_history`] = {
         get: async (req, res) => {
+          const allowed = access(res, 'r');
           const id = instanceId(req, type);
           const count = Math.min(Number(req.query._count) || HISTORY_PAGE_SIZE, 1000);
           const [versions, total] = await Promise.all([
             store.history(type, id, count, 0),
             store.countVersions(type, id),
           ]);
+          for (const version of versions) {
+            if (version.resource) {
+              allowed.assertReadable(version.resource);
+            }
+          }
           sendFhir(res, 200, historyBundle(baseUrl, type, id, versions, total));
         },
       };
@@ -154,7 +189,9 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     if (supports('vread')) {
       routes[`${instancePath}/_history/:versionId`] = {
         get: async (req, res) => {
+          const allowed = access(res, 'r');
           const resource = await store.vread(type, instanceId(req, type), String(req.params.versionId));
+          allowed.assertReadable(resource);
           versionHeaders(res, resource);
           sendFhir(res, 200, resource);
         },
@@ -171,6 +208,14 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     }
   }
   return router;
+}
+
+/** Deleting a deleted resource changes nothing, whoever it belonged to. */
+function alreadyDeleted(error: unknown): undefined {
+  if (error instanceof OperationOutcomeError && error.status === 410) {
+    return undefined;
+  }
+  throw error;
 }
 
 function labelRoute(path: string): RequestHandler {

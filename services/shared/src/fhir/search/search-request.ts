@@ -19,6 +19,12 @@ export interface SortKey {
   readonly descending: boolean;
 }
 
+/**
+ * Set by authorization, never from the query: a resource is visible when it matches every filter
+ * of at least one alternative. No alternatives means nothing is visible.
+ */
+export type AccessRestriction = readonly (readonly SearchFilter[])[];
+
 export interface SearchRequest {
   readonly resourceType: string;
   /** Every filter must match (repeated parameters are ANDed). */
@@ -30,6 +36,13 @@ export interface SearchRequest {
   readonly total: 'accurate' | 'none';
   /** Parameters this server does not support, reported back to the client. */
   readonly ignored: readonly string[];
+  /** Confines matches (and so totals and pages) to what the caller may see; absent: no limit. */
+  readonly restrictedTo?: AccessRestriction;
+  /**
+   * When present, `_include` only returns resources of the types listed here, confined by their
+   * restriction ('all' for none); resources of any other type are left out.
+   */
+  readonly includeRestrictions?: ReadonlyMap<string, AccessRestriction | 'all'>;
 }
 
 export const DEFAULT_PAGE_SIZE = 20;

@@ -2,7 +2,13 @@ import { badRequest } from '../../errors/operation-outcome-error.js';
 import type { SearchParameterType } from '../resource-definition.js';
 import { parseFhirDate, type DateRange } from './date-range.js';
 import { normalizeReference } from './reference.js';
-import type { SearchFilter, SearchRequest, SearchTarget, SortKey } from './search-request.js';
+import type {
+  AccessRestriction,
+  SearchFilter,
+  SearchRequest,
+  SearchTarget,
+  SortKey,
+} from './search-request.js';
 import type { SqlParams } from './sql-params.js';
 import { normalizeString } from './string-normalization.js';
 
@@ -22,7 +28,29 @@ export function whereClause(
   for (const filter of request.filters) {
     conditions.push(filterCondition(schema, type, filter, params, baseUrl));
   }
+  if (request.restrictedTo) {
+    conditions.push(restrictionCondition(schema, type, request.restrictedTo, params, baseUrl));
+  }
   return conditions.join(' AND ');
+}
+
+/** Alternatives ORed, the filters of each ANDed: the same SQL a client's filters become. */
+function restrictionCondition(
+  schema: string,
+  type: string,
+  restriction: AccessRestriction,
+  params: SqlParams,
+  baseUrl: string,
+): string {
+  if (restriction.length === 0) {
+    return 'FALSE';
+  }
+  const alternatives = restriction.map((filters) =>
+    filters.length === 0
+      ? 'TRUE'
+      : `(${filters.map((filter) => filterCondition(schema, type, filter, params, baseUrl)).join(' AND ')})`,
+  );
+  return `(${alternatives.join(' OR ')})`;
 }
 
 export function orderByClause(schema: string, sort: readonly SortKey[]): string {

@@ -6,7 +6,7 @@ import { gone, notFound, preconditionFailed } from '../../errors/operation-outco
 import type { ResourceDefinition } from '../resource-definition.js';
 import { indexRowsFor, type IndexRows } from '../search/index-rows.js';
 import { orderByClause, whereClause } from '../search/search-sql.js';
-import type { SearchRequest } from '../search/search-request.js';
+import type { AccessRestriction, SearchRequest } from '../search/search-request.js';
 import { SqlParams } from '../search/sql-params.js';
 
 export interface StoredVersion {
@@ -22,6 +22,11 @@ export interface SearchResult {
   readonly included: Resource[];
   readonly total: number | undefined;
   readonly hasMore: boolean;
+}
+
+interface Statement {
+  readonly sql: string;
+  readonly values: unknown[];
 }
 
 interface VersionRow {
@@ -177,6 +182,35 @@ export class ResourceStore {
   }
 
   async search(request: SearchRequest, q: Queryable = this.db): Promise<SearchResult> {
+    const { page, total: totalQuery } = this.searchStatements(request);
+    const rows = await q.query<{ content: Resource }>(page.sql, page.values);
+    const hasMore = rows.length > request.count;
+    const matches = rows.slice(0, request.count).map((row) => presented(row.content));
+    const total = totalQuery
+      ? (await q.query<{ total: number }>(totalQuery.sql, totalQuery.values))[0]?.total
+      : undefined;
+    const included = await this.included(request, matches, q);
+    return { matches, included, total, hasMore };
+  }
+
+  /**
+   * The query plans PostgreSQL chooses for the statements search runs (the page, and the count
+   * unless _total=none), from EXPLAIN (FORMAT JSON) on exactly that SQL and those parameters.
+   * Tests use it to show that searches are index lookups, not scans.
+   */
+  async explainSearch(request: SearchRequest): Promise<{ page: unknown; total: unknown }> {
+    const { page, total } = this.searchStatements(request);
+    const explain = async (statement: Statement) =>
+      (
+        await this.db.query<{ 'QUERY PLAN': unknown }>(
+          `EXPLAIN (FORMAT JSON) ${statement.sql}`,
+          statement.values,
+        )
+      )[0]?.['QUERY PLAN'];
+    return { page: await explain(page), total: total ? await explain(total) : undefined };
+  }
+
+  private searchStatements(request: SearchRequest): { page: Statement; total: Statement | undefined } {
     const params = new SqlParams();
     const where = whereClause(this.schema, request, params, this.baseUrl);
     const order = orderByClause(this.schema, request.sort);
@@ -184,23 +218,19 @@ export class ResourceStore {
     pageParams.values.push(...params.values);
     const limit = pageParams.add(request.count + 1);
     const offset = pageParams.add(request.offset);
-    const rows = await q.query<{ content: Resource }>(
-      `SELECT r.content FROM ${this.schema}.resource r WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
-      pageParams.values,
-    );
-    const hasMore = rows.length > request.count;
-    const matches = rows.slice(0, request.count).map((row) => presented(row.content));
-    const total =
-      request.total === 'none'
-        ? undefined
-        : (
-            await q.query<{ total: number }>(
-              `SELECT count(*)::int AS total FROM ${this.schema}.resource r WHERE ${where}`,
-              params.values,
-            )
-          )[0]?.total;
-    const included = await this.included(request, matches, q);
-    return { matches, included, total, hasMore };
+    return {
+      page: {
+        sql: `SELECT r.content FROM ${this.schema}.resource r WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+        values: pageParams.values,
+      },
+      total:
+        request.total === 'none'
+          ? undefined
+          : {
+              sql: `SELECT count(*)::int AS total FROM ${this.schema}.resource r WHERE ${where}`,
+              values: params.values,
+            },
+    };
   }
 
   private async included(request: SearchRequest, matches: Resource[], q: Queryable): Promise<Resource[]> {
@@ -216,7 +246,43 @@ export class ResourceStore {
        ORDER BY r.resource_type, r.id`,
       [request.resourceType, params, matches.map((resource) => resource.id)],
     );
-    return rows.map((row) => presented(row.content));
+    const candidates = rows.map((row) => presented(row.content));
+    return request.includeRestrictions
+      ? this.visible(candidates, request.includeRestrictions, q)
+      : candidates;
+  }
+
+  /** Keeps the included resources the caller may see, asking the database per resource type. */
+  private async visible(
+    candidates: Resource[],
+    restrictions: ReadonlyMap<string, AccessRestriction | 'all'>,
+    q: Queryable,
+  ): Promise<Resource[]> {
+    const visibleIds = new Set<string>();
+    for (const type of new Set(candidates.map((resource) => resource.resourceType))) {
+      const restriction = restrictions.get(type);
+      const ids = candidates.filter((resource) => resource.resourceType === type).map((r) => r.id!);
+      if (restriction === 'all') {
+        ids.forEach((id) => visibleIds.add(`${type}/${id}`));
+      } else if (restriction) {
+        const { matches } = await this.search(
+          {
+            resourceType: type,
+            filters: [{ name: '_id', target: { kind: 'id' }, modifier: undefined, values: ids }],
+            restrictedTo: restriction,
+            count: ids.length,
+            offset: 0,
+            sort: [],
+            include: [],
+            total: 'none',
+            ignored: [],
+          },
+          q,
+        );
+        matches.forEach((resource) => visibleIds.add(`${type}/${resource.id}`));
+      }
+    }
+    return candidates.filter((resource) => visibleIds.has(`${resource.resourceType}/${resource.id}`));
   }
 
   private existing(resourceType: string, id: string, row: VersionRow | undefined): Resource {

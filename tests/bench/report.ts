@@ -1,0 +1,81 @@
+import type { LoadResult } from './load.js';
+import type { SearchScalingFigures } from './search-scaling.js';
+import type { ThroughputFigures } from './throughput.js';
+
+/** The issue's targets: our throughput as a share of the bare baseline, and tail latency. */
+export const TARGETS = { readShare: 0.5, createShare: 0.35, p99Ms: 50 } as const;
+
+const write = (line = '') => process.stdout.write(`${line}\n`);
+
+export function printThroughput(
+  ours: ThroughputFigures,
+  baseline: ThroughputFigures,
+  connections: number,
+): boolean {
+  write(`\nFHIR create and read of ServiceRequest, ${connections} connections`);
+  const rows: [string, LoadResult, string][] = [
+    ['PeerBridge create', ours.create, share(ours.create, baseline.create)],
+    ['baseline INSERT', baseline.create, ''],
+    ['PeerBridge read', ours.read, share(ours.read, baseline.read)],
+    ['baseline SELECT', baseline.read, ''],
+  ];
+  table(
+    ['', 'req/s', 'p50 ms', 'p99 ms', 'of baseline'],
+    rows.map(([name, r, ratio]) => [name, r.requestsPerSecond.toFixed(0), ms(r.p50), ms(r.p99), ratio]),
+  );
+  const checks: [string, boolean][] = [
+    [
+      `read >= ${pct(TARGETS.readShare)} of baseline`,
+      ours.read.requestsPerSecond >= TARGETS.readShare * baseline.read.requestsPerSecond,
+    ],
+    [
+      `create >= ${pct(TARGETS.createShare)} of baseline`,
+      ours.create.requestsPerSecond >= TARGETS.createShare * baseline.create.requestsPerSecond,
+    ],
+    [`read p99 < ${TARGETS.p99Ms} ms`, ours.read.p99 < TARGETS.p99Ms],
+    [`create p99 < ${TARGETS.p99Ms} ms`, ours.create.p99 < TARGETS.p99Ms],
+  ];
+  write();
+  for (const [target, met] of checks) {
+    write(`  ${met ? 'met    ' : 'MISSED '} ${target}`);
+  }
+  return checks.every(([, met]) => met);
+}
+
+export function printSearchScaling(figures: SearchScalingFigures): void {
+  const [small, large] = figures.sizes.map((size) => size.toLocaleString('en'));
+  write(`\nSelective ServiceRequest searches over HTTP, one at a time: ${small} vs ${large} rows`);
+  table(
+    ['search', `p50 ms @${small}`, `p50 ms @${large}`, 'ratio', `p99 ms @${large}`],
+    figures.small.map((at, n) => {
+      const big = figures.large[n]!;
+      return [at.name, ms(at.p50), ms(big.p50), `${(big.p50 / at.p50).toFixed(2)}x`, ms(big.p99)];
+    }),
+  );
+  const sizeRatio = figures.sizes[1] / figures.sizes[0];
+  write(`\n  ${sizeRatio}x the rows; a linear scan would be ~${sizeRatio}x slower.`);
+}
+
+function share(ours: LoadResult, baseline: LoadResult): string {
+  return pct(ours.requestsPerSecond / baseline.requestsPerSecond);
+}
+
+function pct(value: number): string {
+  return `${Math.round(value * 100)} %`;
+}
+
+function ms(value: number): string {
+  return value.toFixed(value < 10 ? 2 : 1);
+}
+
+function table(header: string[], rows: string[][]): void {
+  const widths = header.map((h, col) => Math.max(h.length, ...rows.map((row) => row[col]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!)))
+      .join('  ');
+  write(`  ${line(header)}`);
+  for (const row of rows) {
+    write(`  ${line(row)}`);
+  }
+}

@@ -1,0 +1,90 @@
+import { load, type LoadResult } from './load.js';
+import { serviceRequestBody } from './service-request-body.js';
+
+/** A server under test: where it creates and reads, and how to list ids it has created. */
+export interface ThroughputTarget {
+  readonly baseUrl: string;
+  readonly createPath: string;
+  readonly readPath: (id: string) => string;
+  readonly createdIds: () => Promise<string[]>;
+}
+
+export interface ThroughputFigures {
+  readonly create: LoadResult;
+  readonly read: LoadResult;
+}
+
+export interface Timing {
+  readonly warmUpSeconds: number;
+  /** Each target is measured in this many rounds, alternating with the other target. */
+  readonly rounds: number;
+  readonly secondsPerRound: number;
+}
+
+export const CONNECTIONS = 32;
+
+/**
+ * Create, then read back what was created, for PeerBridge and the baseline. Each starts with a
+ * warm-up (JIT, pool connections, PostgreSQL caches) whose figures are discarded. The two
+ * targets are then measured in alternating rounds, so that a change in the machine's background
+ * load during the run weighs on both alike instead of on whichever ran second.
+ */
+export async function measureThroughput(
+  ours: ThroughputTarget,
+  baseline: ThroughputTarget,
+  timing: Timing,
+): Promise<{ ours: ThroughputFigures; baseline: ThroughputFigures }> {
+  const create = (target: ThroughputTarget) => (seconds: number) =>
+    load({
+      baseUrl: target.baseUrl,
+      method: 'POST',
+      connections: CONNECTIONS,
+      seconds,
+      next: () => ({ path: target.createPath, body: serviceRequestBody() }),
+    });
+  const [ourCreate, baselineCreate] = await alternate([create(ours), create(baseline)], timing);
+
+  const read = async (target: ThroughputTarget) => {
+    const ids = await target.createdIds();
+    let n = 0;
+    return (seconds: number) =>
+      load({
+        baseUrl: target.baseUrl,
+        method: 'GET',
+        connections: CONNECTIONS,
+        seconds,
+        next: () => ({ path: target.readPath(ids[n++ % ids.length]!) }),
+      });
+  };
+  const [ourRead, baselineRead] = await alternate([await read(ours), await read(baseline)], timing);
+  return {
+    ours: { create: ourCreate, read: ourRead },
+    baseline: { create: baselineCreate, read: baselineRead },
+  };
+}
+
+type Run = (seconds: number) => Promise<LoadResult>;
+
+async function alternate(runs: [Run, Run], timing: Timing): Promise<[LoadResult, LoadResult]> {
+  for (const run of runs) {
+    await run(timing.warmUpSeconds);
+  }
+  const results: [LoadResult[], LoadResult[]] = [[], []];
+  for (let round = 0; round < timing.rounds; round++) {
+    for (const [n, run] of runs.entries()) {
+      results[n]!.push(await run(timing.secondsPerRound));
+    }
+  }
+  return [combine(results[0]), combine(results[1])];
+}
+
+/** Rounds of equal length: mean throughput and median, worst p99 (percentiles do not average). */
+function combine(rounds: readonly LoadResult[]): LoadResult {
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  return {
+    requestsPerSecond: mean(rounds.map((r) => r.requestsPerSecond)),
+    p50: mean(rounds.map((r) => r.p50)),
+    p99: Math.max(...rounds.map((r) => r.p99)),
+    requests: rounds.reduce((sum, r) => sum + r.requests, 0),
+  };
+}
