@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { requirePermission } from '@peerbridge/shared';
 import { Router, type Request, type Response } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { ReferralWorkflow } from '../workflow/referral-workflow.js';
@@ -31,13 +32,20 @@ export function referralApi(options: {
 }) {
   const { workflow, baseUrl } = options;
   const router = Router();
+  // The SMART permission each operation needs, as its `security` in the contract names it;
+  // checked before the body is validated, so a caller without it learns nothing about the API.
+  router.post('/referrals', requirePermission('ServiceRequest', 'c'));
+  router.get('/referrals', requirePermission('ServiceRequest', 's'));
+  router.get('/referrals/:referralId', requirePermission('ServiceRequest', 'r'));
+  router.post('/referrals/:referralId/status', requirePermission('Task', 'u'));
+  router.get('/referrals/:referralId/history', requirePermission('Task', 'r'));
   router.use(
     OpenApiValidator.middleware({
       apiSpec: options.document as never,
       validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false },
       validateResponses: false,
-      // Tokens and scopes are checked by the shared SMART middleware in front of every route;
-      // the contract's `security` documents what each operation needs.
+      // Tokens are verified by the shared SMART middleware in front of every route and scopes by
+      // requirePermission above; the validator has no token to check.
       validateSecurity: false,
       ignoreUndocumented: false,
     }),
