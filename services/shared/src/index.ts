@@ -36,3 +36,8 @@ export * from './app/create-app.js';
 export * from './app/host.js';
 export * from './app/run-server.js';
 export * from './app/main.js';
+export * from './sandbox/sandbox-auth-server.js';
+export * from './sandbox/demo-clients.js';
+export * from './sandbox/demo-users.js';
+export * from './sandbox/demo-backend-keys.js';
+export { encodeLaunch, type LaunchContext } from './sandbox/launch-context.js';

@@ -18,6 +18,12 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** SMART authorization; see parseSmartConfig. There is deliberately no setting to turn it off. */
   readonly smart: SmartConfig;
+  /**
+   * Whether the development SMART authorization server is mounted at /sandbox/auth: on with
+   * SANDBOX=1, and on by default when no SMART_ISSUERS are configured (so `npm start` works with
+   * nothing set up); SANDBOX=0 turns the default off. Never on in production.
+   */
+  readonly sandbox: boolean;
 }
 
 /**
@@ -64,8 +70,9 @@ export function parseConfig(env: Record<string, string | undefined>, defaults: {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   }
+  const nodeEnv = env.NODE_ENV ?? 'development';
   return Object.freeze({
-    nodeEnv: env.NODE_ENV ?? 'development',
+    nodeEnv,
     port,
     publicBaseUrl,
     databaseUrl,
@@ -75,6 +82,7 @@ export function parseConfig(env: Record<string, string | undefined>, defaults: {
     bodyLimitBytes: parseInteger(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 50 * 1024 * 1024),
     shutdownTimeoutMs: parseInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     smart: parseSmartConfig(env, publicBaseUrl),
+    sandbox: parseSandbox(env, nodeEnv),
   });
 }
 
@@ -139,6 +147,21 @@ function parseIntrospectionClients(
     clients.set(issuer, Object.freeze({ clientId, clientSecret }));
   }
   return clients;
+}
+
+function parseSandbox(env: Record<string, string | undefined>, nodeEnv: string): boolean {
+  const raw = env.SANDBOX ?? '';
+  if (!['', '0', '1'].includes(raw)) {
+    throw new ConfigError('SANDBOX must be 0 or 1');
+  }
+  const sandbox = raw === '1' || (raw === '' && (env.SMART_ISSUERS ?? '').trim() === '');
+  if (sandbox && nodeEnv === 'production') {
+    // Its demo users, demo clients and published demo keys would let anyone mint tokens.
+    throw new ConfigError(
+      'The development authorization server (SANDBOX=1, or no SMART_ISSUERS) never runs with NODE_ENV=production: set SMART_ISSUERS to the health system issuers',
+    );
+  }
+  return sandbox;
 }
 
 function parseInteger(
