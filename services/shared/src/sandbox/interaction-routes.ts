@@ -77,8 +77,10 @@ async function saveGrant(
 ): Promise<string> {
   const requested = splitScopes(interaction.params.scope as string | undefined);
   const grant = new provider.Grant({ accountId, clientId: interaction.params.client_id as string });
-  grant.addOIDCScope(requested.filter((scope) => OPENID_SCOPES.has(scope)));
-  grant.addResourceScope(fhirBaseUrl, grantableResourceScopes(requested, false));
+  const openid = requested.filter((scope) => OPENID_SCOPES.has(scope));
+  grant.addOIDCScope(openid);
+  // The resource server lists the OpenID and launch scopes too (see provider-configuration.ts).
+  grant.addResourceScope(fhirBaseUrl, [...openid, ...grantableResourceScopes(requested, false)]);
   return grant.save();
 }
 

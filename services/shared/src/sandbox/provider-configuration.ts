@@ -49,8 +49,12 @@ export function providerConfiguration(settings: SandboxSettings): Configuration 
     conformIdTokenClaims: false,
     // PKCE for every authorization request; oidc-provider accepts only S256, never plain.
     pkce: { required: () => true },
-    // Every authorization asks for consent again, so each launch records its own context.
-    loadExistingGrant: () => undefined,
+    // Only the grant this very authorization's sign-in page made, never an earlier one from the
+    // browser session: each launch passes the page and records its own launch context.
+    loadExistingGrant: async (ctx) => {
+      const grantId = ctx.oidc.result?.consent?.grantId;
+      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+    },
     extraParams: {
       aud: (_ctx, value) => {
         if (value !== fhirBaseUrl) {
@@ -133,15 +137,20 @@ export function providerConfiguration(settings: SandboxSettings): Configuration 
 /**
  * oidc-provider issues only the scopes a resource server lists, and SMART scopes are open-ended
  * (`patient/Observation.rs?category=…`), so the list is built per request: the SMART scopes this
- * request (or the grant it redeems) names that this kind of client may hold.
+ * request (or the grant it redeems) names that this kind of client may hold. For apps it also
+ * lists the OpenID and launch scopes, so the token response's `scope` says everything granted, as
+ * SMART App Launch expects.
  */
 function resourceServerScope(ctx: KoaContextWithOIDC, fhirBaseUrl: string, backend: boolean): string {
   const requested = splitScopes(
     ctx.oidc.params?.scope as string | undefined,
     ctx.oidc.entities.Grant?.resources?.[fhirBaseUrl],
   );
-  return grantableResourceScopes(requested, backend).join(' ');
+  const openid = backend ? [] : requested.filter((scope) => OPENID_SCOPES.has(scope));
+  return [...new Set([...openid, ...grantableResourceScopes(requested, backend)])].join(' ');
 }
+
+const OPENID_SCOPES: ReadonlySet<string> = new Set(OPENID_AND_LAUNCH_SCOPES);
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
