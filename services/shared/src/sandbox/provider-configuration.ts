@@ -104,7 +104,11 @@ export function providerConfiguration(settings: SandboxSettings): Configuration 
           client.clientId === SANDBOX_INTROSPECTION_CLIENT.clientId ||
           token.clientId === ctx.oidc.client?.clientId,
       },
-      revocation: { enabled: true },
+      // A client may revoke only its own tokens.
+      revocation: {
+        enabled: true,
+        allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => fhirBaseUrl,

@@ -5,6 +5,7 @@ import type { Config } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import { interactionRoutes } from './interaction-routes.js';
 import { LaunchContextStore } from './launch-context.js';
+import { offlineAccessPromptsConsent } from './offline-access.js';
 import { TOKEN_LIFETIMES, providerConfiguration } from './provider-configuration.js';
 import { launchContextInTokenResponse } from './token-response.js';
 
@@ -31,6 +32,7 @@ export function createSandboxAuthServer(config: Config, logger: Logger): Router 
   };
   const provider = new Provider(sandboxIssuer(config), providerConfiguration(settings));
   provider.proxy = true;
+  provider.use(offlineAccessPromptsConsent());
   provider.use(launchContextInTokenResponse(settings.launchContexts));
   logProviderErrors(provider, logger);
 
