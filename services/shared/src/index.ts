@@ -41,3 +41,5 @@ export * from './sandbox/demo-clients.js';
 export * from './sandbox/demo-users.js';
 export * from './sandbox/demo-backend-keys.js';
 export { encodeLaunch, type LaunchContext } from './sandbox/launch-context.js';
+export * from './sandbox/demo-token.js';
+export { runTokenCommand, TOKEN_COMMAND_USAGE } from './sandbox/token-command.js';
