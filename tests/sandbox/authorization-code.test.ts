@@ -85,18 +85,23 @@ describe('sandbox: SMART App Launch (authorization code with PKCE)', () => {
     const pkce = newPkce();
     const callback = await authorize(
       t.app,
-      { scope: 'openid fhirUser user/ServiceRequest.rs system/*.*', pkce },
+      { scope: 'openid fhirUser user/ServiceRequest.rs', pkce },
       { user: 'coordinator' },
     );
     const response = await redeemCode(t.app, callback.get('code')!, pkce.verifier).expect(200);
     expect(response.body.patient).toBeUndefined();
     const claims = await verifyAccessToken(response.body.access_token);
-    // An app acting for a user never gets system/ scopes.
     expect(claims).toMatchObject({
       fhirUser: 'Practitioner/demo-coordinator',
       scope: 'openid fhirUser user/ServiceRequest.rs',
     });
     expect(claims.patient).toBeUndefined();
+  });
+
+  it('when an app asks for a system/ scope, then the authorization request is refused as invalid_scope', async () => {
+    const query = authorizeQuery({ scope: 'openid user/ServiceRequest.rs system/*.*', pkce: newPkce() });
+    const response = await request(t.app).get('/sandbox/auth/auth').query(query).expect(303);
+    expect(new URL(response.headers.location!).searchParams.get('error')).toBe('invalid_scope');
   });
 
   it('when the code is redeemed with the wrong PKCE verifier, then it is refused as invalid_grant', async () => {

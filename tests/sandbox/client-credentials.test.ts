@@ -41,6 +41,15 @@ describe('sandbox: SMART Backend Services (client_credentials with private_key_j
     },
   );
 
+  it('when the backend asks for a patient/ scope, then the request is refused as invalid_scope', async () => {
+    const response = await requestBackendToken(
+      t.app,
+      await clientAssertion('RS384'),
+      'system/*.rs patient/*.rs',
+    ).expect(400);
+    expect(response.body.error).toBe('invalid_scope');
+  });
+
   it('when the assertion is for another audience, then the token request is refused as invalid_client', async () => {
     const assertion = await clientAssertion('RS384', { aud: 'http://elsewhere.test/token' });
     const response = await requestBackendToken(t.app, assertion).expect(401);

@@ -5,7 +5,12 @@ import { findDemoUser } from './demo-users.js';
 import { memoryAdapterFactory } from './memory-adapter.js';
 import { decodeLaunch, type LaunchContextStore } from './launch-context.js';
 import { generateCookieKeys, generateSigningKey } from './signing-key.js';
-import { OPENID_AND_LAUNCH_SCOPES, grantableResourceScopes, splitScopes } from './smart-scopes.js';
+import {
+  OPENID_AND_LAUNCH_SCOPES,
+  grantableResourceScopes,
+  resourceScopeContext,
+  splitScopes,
+} from './smart-scopes.js';
 
 export const TOKEN_LIFETIMES = Object.freeze({
   AccessToken: 3600,
@@ -117,6 +122,7 @@ export function providerConfiguration(settings: SandboxSettings): Configuration 
           if (indicator !== fhirBaseUrl) {
             throw new errors.InvalidTarget(`the only resource server here is ${fhirBaseUrl}`);
           }
+          refuseScopesOfAnotherContext(ctx, isBackendService(client));
           return {
             scope: resourceServerScope(ctx, fhirBaseUrl, isBackendService(client)),
             audience: fhirBaseUrl,
@@ -155,6 +161,23 @@ function resourceServerScope(ctx: KoaContextWithOIDC, fhirBaseUrl: string, backe
 }
 
 const OPENID_SCOPES: ReadonlySet<string> = new Set(OPENID_AND_LAUNCH_SCOPES);
+
+/** A backend asking for patient data, or an app for system-wide access, is told so, not silently trimmed. */
+function refuseScopesOfAnotherContext(ctx: KoaContextWithOIDC, backend: boolean): void {
+  const requested = splitScopes(ctx.oidc.params?.scope as string | undefined);
+  const grantable = new Set(grantableResourceScopes(requested, backend));
+  const refused = requested.find(
+    (scope) => resourceScopeContext(scope) !== undefined && !grantable.has(scope),
+  );
+  if (refused) {
+    throw new errors.InvalidScope(
+      backend
+        ? 'backend services may only request system/ scopes'
+        : 'apps may only request patient/ and user/ scopes',
+      refused,
+    );
+  }
+}
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
