@@ -1,5 +1,5 @@
 import { DEMO_USERS } from './demo-users.js';
-import { escapeHtml } from './provider-configuration.js';
+import { escapeHtml } from './html.js';
 
 export interface InteractionPageOptions {
   readonly action: string;

@@ -4,7 +4,8 @@ import type Provider from 'oidc-provider';
 import { interactionPage } from './interaction-page.js';
 import { findDemoUser } from './demo-users.js';
 import { decodeLaunch, isFhirId, type LaunchContext } from './launch-context.js';
-import { escapeHtml, type SandboxSettings } from './provider-configuration.js';
+import { escapeHtml } from './html.js';
+import type { SandboxSettings } from './provider-configuration.js';
 import { OPENID_AND_LAUNCH_SCOPES, grantableResourceScopes, splitScopes } from './smart-scopes.js';
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;

@@ -2,6 +2,7 @@ import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provid
 import { assertSmartClientAssertion } from './client-assertion-rules.js';
 import { CLIENT_ASSERTION_ALGORITHMS, SANDBOX_INTROSPECTION_CLIENT, demoClients } from './demo-clients.js';
 import { findDemoUser } from './demo-users.js';
+import { escapeHtml } from './html.js';
 import { memoryAdapterFactory } from './memory-adapter.js';
 import { decodeLaunch, type LaunchContextStore } from './launch-context.js';
 import { generateCookieKeys, generateSigningKey } from './signing-key.js';
@@ -177,8 +178,4 @@ function refuseScopesOfAnotherContext(ctx: KoaContextWithOIDC, backend: boolean)
       refused,
     );
   }
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
