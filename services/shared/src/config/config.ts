@@ -1,3 +1,6 @@
+import { SANDBOX_INTROSPECTION_CLIENT } from '../sandbox/demo-clients.js';
+import { sandboxIssuer } from '../sandbox/sandbox-issuer.js';
+
 /**
  * Runtime configuration, read from the environment once at start-up, validated and frozen.
  * Nothing below this module reads process.env: the parsed config is passed in.
@@ -30,8 +33,9 @@ export interface Config {
  * Who may issue the bearer tokens PeerBridge accepts.
  *
  * - `SMART_ISSUERS`: comma-separated issuer URLs (exactly as they appear in a token's `iss`). The
- *   first one is the issuer /fhir/.well-known/smart-configuration describes. Empty means no token
- *   is accepted: every protected route answers 401.
+ *   first one is the issuer /fhir/.well-known/smart-configuration describes. Empty turns on the
+ *   development sandbox (see `sandbox`), which is then the one trusted issuer; with SANDBOX=0 too,
+ *   no token is accepted and every protected route answers 401.
  * - `SMART_AUDIENCE`: comma-separated audiences a JWT's `aud` must include one of; default
  *   `{PUBLIC_BASE_URL}/fhir`.
  * - `SMART_INTROSPECTION_CLIENTS`: JSON object mapping an issuer URL to the client credentials
@@ -71,6 +75,7 @@ export function parseConfig(env: Record<string, string | undefined>, defaults: {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   }
   const nodeEnv = env.NODE_ENV ?? 'development';
+  const sandbox = parseSandbox(env, nodeEnv);
   return Object.freeze({
     nodeEnv,
     port,
@@ -81,13 +86,22 @@ export function parseConfig(env: Record<string, string | undefined>, defaults: {
     logLevel,
     bodyLimitBytes: parseInteger(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 50 * 1024 * 1024),
     shutdownTimeoutMs: parseInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
-    smart: parseSmartConfig(env, publicBaseUrl),
-    sandbox: parseSandbox(env, nodeEnv),
+    smart: parseSmartConfig(env, publicBaseUrl, sandbox),
+    sandbox,
   });
 }
 
-function parseSmartConfig(env: Record<string, string | undefined>, publicBaseUrl: string): SmartConfig {
+function parseSmartConfig(
+  env: Record<string, string | undefined>,
+  publicBaseUrl: string,
+  sandbox: boolean,
+): SmartConfig {
   const issuers = urlList(env, 'SMART_ISSUERS');
+  // A running sandbox is trusted (after any configured issuer), with its introspection client.
+  const sandboxUrl = sandbox ? sandboxIssuer({ publicBaseUrl }) : undefined;
+  if (sandboxUrl && !issuers.includes(sandboxUrl)) {
+    issuers.push(sandboxUrl);
+  }
   const audiences = urlList(env, 'SMART_AUDIENCE');
   const untypedTokenIssuers = urlList(env, 'SMART_UNTYPED_TOKEN_ISSUERS');
   for (const issuer of untypedTokenIssuers) {
@@ -98,9 +112,22 @@ function parseSmartConfig(env: Record<string, string | undefined>, publicBaseUrl
   return Object.freeze({
     issuers,
     audiences: audiences.length > 0 ? audiences : [`${publicBaseUrl}/fhir`],
-    introspectionClients: parseIntrospectionClients(env.SMART_INTROSPECTION_CLIENTS, issuers),
+    introspectionClients: withSandboxClient(
+      parseIntrospectionClients(env.SMART_INTROSPECTION_CLIENTS, issuers),
+      sandboxUrl,
+    ),
     untypedTokenIssuers,
   });
+}
+
+function withSandboxClient(
+  clients: ReadonlyMap<string, IntrospectionClient>,
+  sandboxUrl: string | undefined,
+): ReadonlyMap<string, IntrospectionClient> {
+  if (!sandboxUrl || clients.has(sandboxUrl)) {
+    return clients;
+  }
+  return new Map([...clients, [sandboxUrl, SANDBOX_INTROSPECTION_CLIENT]]);
 }
 
 function urlList(env: Record<string, string | undefined>, name: string): string[] {

@@ -6,16 +6,11 @@ import type { Logger } from '../logging/logger.js';
 import { interactionRoutes } from './interaction-routes.js';
 import { LaunchContextStore } from './launch-context.js';
 import { offlineAccessPromptsConsent } from './offline-access.js';
+import { SANDBOX_MOUNT_PATH, sandboxIssuer } from './sandbox-issuer.js';
 import { TOKEN_LIFETIMES, providerConfiguration } from './provider-configuration.js';
 import { launchContextInTokenResponse } from './token-response.js';
 
-/** Where createApp mounts the sandbox. */
-export const SANDBOX_MOUNT_PATH = '/sandbox/auth';
-
-/** The sandbox's OpenID issuer identifier, which its tokens carry as `iss`. */
-export function sandboxIssuer(config: Pick<Config, 'publicBaseUrl'>): string {
-  return `${config.publicBaseUrl}${SANDBOX_MOUNT_PATH}`;
-}
+export { SANDBOX_MOUNT_PATH, sandboxIssuer };
 
 /**
  * The development SMART authorization server: oidc-provider (an OpenID-certified library) set up
