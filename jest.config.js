@@ -12,4 +12,5 @@ export default {
   },
   testMatch: ['<rootDir>/services/*/src/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
   testTimeout: 60000,
+  setupFiles: ['<rootDir>/tests/support/same-realm-structured-clone.js'],
 };

@@ -1,15 +1,17 @@
 import autocannon from 'autocannon';
 
 /**
- * Headers every bench request carries. When SMART authorization lands, this is where the
- * `Authorization: Bearer <token>` goes; it is called per request, so a token can be refreshed.
+ * Headers every bench request carries: `Authorization: Bearer <token>` for PeerBridge, which
+ * authorizes every /fhir request, and nothing for the baseline, which has no authorization.
  */
-export function headers(): Record<string, string> {
-  return {};
+export function headers(token: string | undefined): Record<string, string> {
+  return token === undefined ? {} : { authorization: `Bearer ${token}` };
 }
 
 export interface LoadOptions {
   readonly baseUrl: string;
+  /** Access token sent as a bearer token with every request; none for the baseline. */
+  readonly token?: string;
   readonly method: 'GET' | 'POST';
   /** Called per request: the path (and body) of the next request. */
   readonly next: () => { path: string; body?: string };
@@ -41,7 +43,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
             ...request,
             path,
             headers: {
-              ...headers(),
+              ...headers(options.token),
               accept: 'application/fhir+json',
               'content-type': 'application/fhir+json',
             },

@@ -1,23 +1,45 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ALL_SERVICES } from '@peerbridge/gateway';
-import { createLogger, hostServices, parseConfig } from '@peerbridge/shared';
+import { createLogger, hostServices, parseConfig, type Config } from '@peerbridge/shared';
 
 export interface BenchServer {
   readonly port: number;
   close(): Promise<void>;
 }
 
+/** PUBLIC_BASE_URL of the bench server; bench tokens are issued for `{it}/fhir`. */
+export const BENCH_BASE_URL = 'http://peerbridge.bench';
+export const BENCH_AUDIENCE = `${BENCH_BASE_URL}/fhir`;
+
 /**
- * The real system as `npm start` builds it (every service, migrations, helmet, access log,
- * validation), on PostgreSQL, listening on an ephemeral port. Access lines are written as in
- * production; the bench discards them.
+ * The configuration the bench server runs with, as `npm start` would parse it from the
+ * environment: production mode, PostgreSQL, and SMART authorization trusting the bench's issuer.
  */
-export async function startPeerBridge(databaseUrl: string, poolSize: number): Promise<BenchServer> {
-  const config = parseConfig(
-    { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: String(poolSize), NODE_ENV: 'production' },
+export function benchConfig(databaseUrl: string, poolSize: number, issuerUrl: string): Config {
+  return parseConfig(
+    {
+      DATABASE_URL: databaseUrl,
+      DATABASE_POOL_SIZE: String(poolSize),
+      NODE_ENV: 'production',
+      PUBLIC_BASE_URL: BENCH_BASE_URL,
+      SMART_ISSUERS: issuerUrl,
+    },
     { port: 0 },
   );
+}
+
+/**
+ * The real system as `npm start` builds it (every service, migrations, helmet, access log,
+ * SMART authorization, validation), on PostgreSQL, listening on an ephemeral port. Access lines
+ * are written as in production; the bench discards them.
+ */
+export async function startPeerBridge(
+  databaseUrl: string,
+  poolSize: number,
+  issuerUrl: string,
+): Promise<BenchServer> {
+  const config = benchConfig(databaseUrl, poolSize, issuerUrl);
   const logger = createLogger({ level: config.logLevel, service: 'peerbridge' });
   const { app, db } = await hostServices(config, logger, ALL_SERVICES);
   const server = await listen((port) => app.listen(port));

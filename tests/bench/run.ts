@@ -1,16 +1,22 @@
 import os from 'node:os';
 import { parseConfig } from '@peerbridge/shared';
 import pg from 'pg';
+import { acquireSharedTestIssuer, releaseSharedTestIssuer } from '../support/test-issuer.js';
+import { signToken } from '../support/tokens.js';
 import { createBenchDatabase, type BenchDatabase } from './bench-database.js';
-import { printSearchScaling, printThroughput } from './report.js';
+import { BENCH_AUDIENCE, benchConfig } from './peerbridge-server.js';
+import { printSearchScaling, printThroughput, printTokenVerification } from './report.js';
 import { measureSearchScaling } from './search-scaling.js';
 import { startServerThread, type ServerThread } from './server-thread.js';
 import { CONNECTIONS, measureThroughput, type ThroughputTarget } from './throughput.js';
+import { measureTokenVerification } from './token-verification.js';
 
 /**
- * `npm run bench`: PeerBridge against a bare Express + pg baseline on the same PostgreSQL, then
- * search latency at 1,000 and 100,000 rows. Each section works in a database of its own, created
- * from DATABASE_URL and dropped at the end.
+ * `npm run bench`: the cost of verifying a bearer token, PeerBridge against a bare Express + pg
+ * baseline on the same PostgreSQL, then search latency at 1,000 and 100,000 rows. PeerBridge runs
+ * with SMART authorization on, trusting a real local issuer (tests/support/test-issuer.ts) whose
+ * signed JWT every PeerBridge request carries. Each database section works in a database of its
+ * own, created from DATABASE_URL and dropped at the end.
  */
 const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const { databasePoolSize: poolSize } = parseConfig(process.env, { port: 0 });
@@ -22,7 +28,22 @@ write(
     `pool ${poolSize}; ${TIMING.warmUpSeconds} s warm-up, then ${TIMING.rounds} rounds of ${TIMING.secondsPerRound} s ` +
     'alternating PeerBridge and baseline',
 );
+write(
+  `Load average at start: ${os
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(', ')} (1, 5, 15 min)`,
+);
 
+const issuer = await acquireSharedTestIssuer();
+// One token for the whole run, valid far longer than the run takes.
+const token = await signToken({
+  audience: BENCH_AUDIENCE,
+  scope: 'system/*.*',
+  clientId: 'peerbridge-bench',
+  subject: 'peerbridge-bench',
+  expiresIn: 3600,
+});
 const databases: BenchDatabase[] = [];
 const database = async (label: string) => {
   const created = await createBenchDatabase(adminUrl, label);
@@ -31,6 +52,14 @@ const database = async (label: string) => {
 };
 
 try {
+  const verification = await measureTokenVerification(
+    benchConfig(adminUrl, poolSize, issuer.url).smart,
+    issuer,
+    token,
+    { warmUp: 2_000, verifications: 20_000 },
+  );
+  const verificationMet = printTokenVerification(verification);
+
   const throughputDb = await database('throughput');
   const { ours, baseline } = await withServer('peerbridge', throughputDb.url, (peerbridge) =>
     withServer('baseline', throughputDb.url, (bare) =>
@@ -41,19 +70,20 @@ try {
       ),
     ),
   );
-  const allMet = printThroughput(ours, baseline, CONNECTIONS);
+  const throughputMet = printThroughput(ours, baseline, CONNECTIONS);
 
   const searchDb = await database('search');
   const scaling = await withServer('peerbridge', searchDb.url, (server) =>
-    measureSearchScaling(server.baseUrl, searchDb.url, { sizes: [1_000, 100_000], requests: 200 }),
+    measureSearchScaling(server.baseUrl, searchDb.url, { sizes: [1_000, 100_000], requests: 200, token }),
   );
   printSearchScaling(scaling);
   // A missed target fails the run, so CI or a script can act on it.
-  process.exitCode = allMet ? 0 : 1;
+  process.exitCode = verificationMet && throughputMet ? 0 : 1;
 } finally {
   for (const created of databases) {
     await created.drop();
   }
+  await releaseSharedTestIssuer();
 }
 
 async function withServer<T>(
@@ -61,7 +91,11 @@ async function withServer<T>(
   databaseUrl: string,
   fn: (server: ServerThread) => Promise<T>,
 ): Promise<T> {
-  const server = await startServerThread({ kind, databaseUrl, poolSize });
+  const server = await startServerThread(
+    kind === 'peerbridge'
+      ? { kind, databaseUrl, poolSize, issuerUrl: issuer.url }
+      : { kind, databaseUrl, poolSize },
+  );
   try {
     return await fn(server);
   } finally {
@@ -72,6 +106,7 @@ async function withServer<T>(
 function peerbridgeTarget(server: ServerThread, databaseUrl: string): ThroughputTarget {
   return {
     baseUrl: server.baseUrl,
+    token,
     createPath: '/fhir/ServiceRequest',
     readPath: (id) => `/fhir/ServiceRequest/${id}`,
     createdIds: () =>

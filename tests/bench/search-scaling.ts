@@ -36,15 +36,15 @@ const TABLES = [
 export async function measureSearchScaling(
   baseUrl: string,
   databaseUrl: string,
-  options: { sizes: readonly [number, number]; requests: number },
+  options: { sizes: readonly [number, number]; requests: number; token: string },
 ): Promise<SearchScalingFigures> {
   const db = openPostgresDatabase(databaseUrl, 1);
   try {
     const [small, large] = options.sizes;
     await seed(db, 1, small);
-    const atSmall = await timeSearches(baseUrl, options.requests);
+    const atSmall = await timeSearches(baseUrl, options.requests, options.token);
     await seed(db, small + 1, large);
-    const atLarge = await timeSearches(baseUrl, options.requests);
+    const atLarge = await timeSearches(baseUrl, options.requests, options.token);
     return { sizes: options.sizes, small: atSmall, large: atLarge };
   } finally {
     await db.close();
@@ -58,15 +58,15 @@ async function seed(db: Database, first: number, last: number): Promise<void> {
   await db.exec(`ANALYZE ${TABLES.map((table) => `${SCHEMA}.${table}`).join(', ')}`);
 }
 
-async function timeSearches(baseUrl: string, requests: number): Promise<SearchLatency[]> {
+async function timeSearches(baseUrl: string, requests: number, token: string): Promise<SearchLatency[]> {
   const latencies: SearchLatency[] = [];
   for (const search of SCALING_SEARCHES) {
     const url = `${baseUrl}/fhir/ServiceRequest?${new URLSearchParams(search.query.map(([k, v]) => [k, v] as [string, string]))}`;
-    await expectMatches(url, search);
+    await expectMatches(url, search, token);
     const times: number[] = [];
     for (let n = 0; n < requests + requests / 10; n++) {
       const started = performance.now();
-      const res = await fetch(url, { headers: { ...headers(), accept: 'application/fhir+json' } });
+      const res = await fetch(url, { headers: { ...headers(token), accept: 'application/fhir+json' } });
       await res.arrayBuffer();
       // The first tenth warms up and is not counted.
       if (n >= requests / 10) {
@@ -79,8 +79,8 @@ async function timeSearches(baseUrl: string, requests: number): Promise<SearchLa
   return latencies;
 }
 
-async function expectMatches(url: string, search: ScalingSearch): Promise<void> {
-  const res = await fetch(url, { headers: { ...headers(), accept: 'application/fhir+json' } });
+async function expectMatches(url: string, search: ScalingSearch, token: string): Promise<void> {
+  const res = await fetch(url, { headers: { ...headers(token), accept: 'application/fhir+json' } });
   const bundle = (await res.json()) as Bundle;
   if (res.status !== 200 || bundle.total !== search.matches) {
     throw new Error(

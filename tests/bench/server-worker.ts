@@ -7,15 +7,22 @@ import { startPeerBridge } from './peerbridge-server.js';
  * the main thread) do not share an event loop: each gets a core of its own, as they would as
  * separate processes, while the system is still hosted in this process by its own factories.
  */
-export interface ServerWorkerData {
-  readonly kind: 'peerbridge' | 'baseline';
-  readonly databaseUrl: string;
-  readonly poolSize: number;
-}
+export type ServerWorkerData =
+  | {
+      readonly kind: 'peerbridge';
+      readonly databaseUrl: string;
+      readonly poolSize: number;
+      /** The token issuer PeerBridge trusts. */
+      readonly issuerUrl: string;
+    }
+  // The baseline has no authorization.
+  | { readonly kind: 'baseline'; readonly databaseUrl: string; readonly poolSize: number };
 
-const { kind, databaseUrl, poolSize } = workerData as ServerWorkerData;
-const start = kind === 'peerbridge' ? startPeerBridge : startBaseline;
-const server = await start(databaseUrl, poolSize);
+const data = workerData as ServerWorkerData;
+const server =
+  data.kind === 'peerbridge'
+    ? await startPeerBridge(data.databaseUrl, data.poolSize, data.issuerUrl)
+    : await startBaseline(data.databaseUrl, data.poolSize);
 parentPort!.on('message', (message) => {
   if (message === 'stop') {
     void server.close().then(() => parentPort!.postMessage({ stopped: true }));

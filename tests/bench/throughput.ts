@@ -4,6 +4,8 @@ import { serviceRequestBody } from './service-request-body.js';
 /** A server under test: where it creates and reads, and how to list ids it has created. */
 export interface ThroughputTarget {
   readonly baseUrl: string;
+  /** Bearer token for every request, when the server authorizes requests. */
+  readonly token?: string;
   readonly createPath: string;
   readonly readPath: (id: string) => string;
   readonly createdIds: () => Promise<string[]>;
@@ -37,6 +39,7 @@ export async function measureThroughput(
   const create = (target: ThroughputTarget) => (seconds: number) =>
     load({
       baseUrl: target.baseUrl,
+      token: target.token,
       method: 'POST',
       connections: CONNECTIONS,
       seconds,
@@ -50,6 +53,7 @@ export async function measureThroughput(
     return (seconds: number) =>
       load({
         baseUrl: target.baseUrl,
+        token: target.token,
         method: 'GET',
         connections: CONNECTIONS,
         seconds,

@@ -12,6 +12,7 @@ import { restSecurity } from '../auth/smart-configuration.js';
 import { TokenVerifier } from '../auth/token-verifier.js';
 import type { Logger } from '../logging/logger.js';
 import { ResourceValidator } from '../fhir/validation/resource-validator.js';
+import { SANDBOX_MOUNT_PATH, createSandboxAuthServer } from '../sandbox/sandbox-auth-server.js';
 import type { ServiceModule } from './service-module.js';
 
 export interface AppOptions {
@@ -38,6 +39,10 @@ export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(accessLog(logger));
+  if (config.sandbox) {
+    // Before helmet and the body parsers: it sets its own headers and reads its own bodies.
+    app.use(SANDBOX_MOUNT_PATH, createSandboxAuthServer(config, logger));
+  }
   app.use(helmet());
   // Before body parsing, so an unauthenticated caller cannot make the server parse a large body.
   const verifier = options.tokenVerifier ?? new TokenVerifier(config.smart);

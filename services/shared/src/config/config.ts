@@ -1,3 +1,6 @@
+import { SANDBOX_INTROSPECTION_CLIENT } from '../sandbox/demo-clients.js';
+import { sandboxIssuer } from '../sandbox/sandbox-issuer.js';
+
 /**
  * Runtime configuration, read from the environment once at start-up, validated and frozen.
  * Nothing below this module reads process.env: the parsed config is passed in.
@@ -18,14 +21,21 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** SMART authorization; see parseSmartConfig. There is deliberately no setting to turn it off. */
   readonly smart: SmartConfig;
+  /**
+   * Whether the development SMART authorization server is mounted at /sandbox/auth: on with
+   * SANDBOX=1, and on by default when no SMART_ISSUERS are configured (so `npm start` works with
+   * nothing set up); SANDBOX=0 turns the default off. Never on in production.
+   */
+  readonly sandbox: boolean;
 }
 
 /**
  * Who may issue the bearer tokens PeerBridge accepts.
  *
  * - `SMART_ISSUERS`: comma-separated issuer URLs (exactly as they appear in a token's `iss`). The
- *   first one is the issuer /fhir/.well-known/smart-configuration describes. Empty means no token
- *   is accepted: every protected route answers 401.
+ *   first one is the issuer /fhir/.well-known/smart-configuration describes. Empty turns on the
+ *   development sandbox (see `sandbox`), which is then the one trusted issuer; with SANDBOX=0 too,
+ *   no token is accepted and every protected route answers 401.
  * - `SMART_AUDIENCE`: comma-separated audiences a JWT's `aud` must include one of; default
  *   `{PUBLIC_BASE_URL}/fhir`.
  * - `SMART_INTROSPECTION_CLIENTS`: JSON object mapping an issuer URL to the client credentials
@@ -64,8 +74,10 @@ export function parseConfig(env: Record<string, string | undefined>, defaults: {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   }
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  const sandbox = parseSandbox(env, nodeEnv);
   return Object.freeze({
-    nodeEnv: env.NODE_ENV ?? 'development',
+    nodeEnv,
     port,
     publicBaseUrl,
     databaseUrl,
@@ -74,12 +86,22 @@ export function parseConfig(env: Record<string, string | undefined>, defaults: {
     logLevel,
     bodyLimitBytes: parseInteger(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 50 * 1024 * 1024),
     shutdownTimeoutMs: parseInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
-    smart: parseSmartConfig(env, publicBaseUrl),
+    smart: parseSmartConfig(env, publicBaseUrl, sandbox),
+    sandbox,
   });
 }
 
-function parseSmartConfig(env: Record<string, string | undefined>, publicBaseUrl: string): SmartConfig {
+function parseSmartConfig(
+  env: Record<string, string | undefined>,
+  publicBaseUrl: string,
+  sandbox: boolean,
+): SmartConfig {
   const issuers = urlList(env, 'SMART_ISSUERS');
+  // A running sandbox is trusted (after any configured issuer), with its introspection client.
+  const sandboxUrl = sandbox ? sandboxIssuer({ publicBaseUrl }) : undefined;
+  if (sandboxUrl && !issuers.includes(sandboxUrl)) {
+    issuers.push(sandboxUrl);
+  }
   const audiences = urlList(env, 'SMART_AUDIENCE');
   const untypedTokenIssuers = urlList(env, 'SMART_UNTYPED_TOKEN_ISSUERS');
   for (const issuer of untypedTokenIssuers) {
@@ -90,9 +112,22 @@ function parseSmartConfig(env: Record<string, string | undefined>, publicBaseUrl
   return Object.freeze({
     issuers,
     audiences: audiences.length > 0 ? audiences : [`${publicBaseUrl}/fhir`],
-    introspectionClients: parseIntrospectionClients(env.SMART_INTROSPECTION_CLIENTS, issuers),
+    introspectionClients: withSandboxClient(
+      parseIntrospectionClients(env.SMART_INTROSPECTION_CLIENTS, issuers),
+      sandboxUrl,
+    ),
     untypedTokenIssuers,
   });
+}
+
+function withSandboxClient(
+  clients: ReadonlyMap<string, IntrospectionClient>,
+  sandboxUrl: string | undefined,
+): ReadonlyMap<string, IntrospectionClient> {
+  if (!sandboxUrl || clients.has(sandboxUrl)) {
+    return clients;
+  }
+  return new Map([...clients, [sandboxUrl, SANDBOX_INTROSPECTION_CLIENT]]);
 }
 
 function urlList(env: Record<string, string | undefined>, name: string): string[] {
@@ -139,6 +174,21 @@ function parseIntrospectionClients(
     clients.set(issuer, Object.freeze({ clientId, clientSecret }));
   }
   return clients;
+}
+
+function parseSandbox(env: Record<string, string | undefined>, nodeEnv: string): boolean {
+  const raw = env.SANDBOX ?? '';
+  if (!['', '0', '1'].includes(raw)) {
+    throw new ConfigError('SANDBOX must be 0 or 1');
+  }
+  const sandbox = raw === '1' || (raw === '' && (env.SMART_ISSUERS ?? '').trim() === '');
+  if (sandbox && nodeEnv === 'production') {
+    // Its demo users, demo clients and published demo keys would let anyone mint tokens.
+    throw new ConfigError(
+      'The development authorization server (SANDBOX=1, or no SMART_ISSUERS) never runs with NODE_ENV=production: set SMART_ISSUERS to the health system issuers',
+    );
+  }
+  return sandbox;
 }
 
 function parseInteger(

@@ -1,0 +1,181 @@
+import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { assertSmartClientAssertion } from './client-assertion-rules.js';
+import { CLIENT_ASSERTION_ALGORITHMS, SANDBOX_INTROSPECTION_CLIENT, demoClients } from './demo-clients.js';
+import { findDemoUser } from './demo-users.js';
+import { escapeHtml } from './html.js';
+import { memoryAdapterFactory } from './memory-adapter.js';
+import { decodeLaunch, type LaunchContextStore } from './launch-context.js';
+import { generateCookieKeys, generateSigningKey } from './signing-key.js';
+import {
+  OPENID_AND_LAUNCH_SCOPES,
+  grantableResourceScopes,
+  resourceScopeContext,
+  splitScopes,
+} from './smart-scopes.js';
+
+export const TOKEN_LIFETIMES = Object.freeze({
+  AccessToken: 3600,
+  // SMART Backend Services recommends backend access tokens live no more than five minutes.
+  ClientCredentials: 300,
+  AuthorizationCode: 60,
+  IdToken: 3600,
+  RefreshToken: 24 * 3600,
+  Interaction: 600,
+  Session: 8 * 3600,
+  Grant: 24 * 3600,
+});
+
+export interface SandboxSettings {
+  /** Where the sandbox is mounted, e.g. /sandbox/auth; its pages link below it. */
+  readonly mountPath: string;
+  /** The one resource server tokens are for: `{PUBLIC_BASE_URL}/fhir`. */
+  readonly fhirBaseUrl: string;
+  readonly launchContexts: LaunchContextStore;
+}
+
+function isBackendService(client: { grantTypes?: readonly string[] | undefined }): boolean {
+  return client.grantTypes?.includes('client_credentials') ?? false;
+}
+
+/** oidc-provider settings for a SMART authorization server in front of PeerBridge's FHIR API. */
+export function providerConfiguration(settings: SandboxSettings): Configuration {
+  const { fhirBaseUrl, launchContexts } = settings;
+  return {
+    adapter: memoryAdapterFactory(),
+    clients: demoClients(),
+    clientAuthMethods: ['private_key_jwt', 'none', 'client_secret_basic'],
+    enabledJWA: { clientAuthSigningAlgValues: [...CLIENT_ASSERTION_ALGORITHMS] },
+    assertJwtClientAuthClaimsAndHeader: assertSmartClientAssertion,
+    jwks: { keys: [generateSigningKey()] },
+    cookies: { keys: generateCookieKeys() },
+    ttl: { ...TOKEN_LIFETIMES },
+    scopes: [...OPENID_AND_LAUNCH_SCOPES],
+    claims: { openid: ['sub'], fhirUser: ['fhirUser'], profile: ['name'] },
+    // SMART apps read fhirUser from the ID token of the code flow.
+    conformIdTokenClaims: false,
+    // PKCE for every authorization request; oidc-provider accepts only S256, never plain.
+    pkce: { required: () => true },
+    // Only the grant this very authorization's sign-in page made, never an earlier one from the
+    // browser session: each launch passes the page and records its own launch context.
+    loadExistingGrant: async (ctx) => {
+      const grantId = ctx.oidc.result?.consent?.grantId;
+      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+    },
+    extraParams: {
+      aud: (_ctx, value) => {
+        if (value !== fhirBaseUrl) {
+          throw new errors.InvalidRequest(`aud must be the FHIR base URL ${fhirBaseUrl}`);
+        }
+      },
+      launch: (ctx, value) => {
+        const launchScope = splitScopes(ctx.oidc.params?.scope as string | undefined).includes('launch');
+        if (value === undefined) {
+          if (launchScope) {
+            throw new errors.InvalidRequest('the launch scope needs the launch parameter of an EHR launch');
+          }
+          return;
+        }
+        if (decodeLaunch(value) === undefined) {
+          throw new errors.InvalidRequest('launch is not a launch this EHR issued');
+        }
+      },
+    },
+    interactions: {
+      url: (_ctx, interaction) => `${settings.mountPath}/interaction/${interaction.uid}`,
+    },
+    findAccount: (_ctx, sub) => {
+      const user = findDemoUser(sub);
+      if (!user) {
+        return undefined;
+      }
+      return {
+        accountId: user.id,
+        claims: () => ({ sub: user.id, fhirUser: user.fhirUser, name: user.label }),
+      };
+    },
+    extraTokenClaims: (_ctx, token) => {
+      if (token.kind !== 'AccessToken') {
+        return undefined;
+      }
+      const user = token.accountId ? findDemoUser(token.accountId) : undefined;
+      return { ...(user ? { fhirUser: user.fhirUser } : {}), ...launchContexts.get(token.grantId) };
+    },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: {
+        enabled: true,
+        // The resource server may introspect any token; a client only its own.
+        allowedPolicy: (ctx, client, token) =>
+          client.clientId === SANDBOX_INTROSPECTION_CLIENT.clientId ||
+          token.clientId === ctx.oidc.client?.clientId,
+      },
+      // A client may revoke only its own tokens.
+      revocation: {
+        enabled: true,
+        allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
+      },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => fhirBaseUrl,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (ctx, indicator, client) => {
+          if (indicator !== fhirBaseUrl) {
+            throw new errors.InvalidTarget(`the only resource server here is ${fhirBaseUrl}`);
+          }
+          refuseScopesOfAnotherContext(ctx, isBackendService(client));
+          return {
+            scope: resourceServerScope(ctx, fhirBaseUrl, isBackendService(client)),
+            audience: fhirBaseUrl,
+            accessTokenFormat: 'jwt',
+            accessTokenTTL: isBackendService(client)
+              ? TOKEN_LIFETIMES.ClientCredentials
+              : TOKEN_LIFETIMES.AccessToken,
+            jwt: { sign: { alg: 'RS256' } },
+          };
+        },
+      },
+    },
+    renderError: (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = `<!doctype html><title>Sandbox sign-in error</title><h1>${escapeHtml(out.error)}</h1><p>${escapeHtml(
+        out.error_description ?? '',
+      )}</p>`;
+    },
+  };
+}
+
+/**
+ * oidc-provider issues only the scopes a resource server lists, and SMART scopes are open-ended
+ * (`patient/Observation.rs?category=…`), so the list is built per request: the SMART scopes this
+ * request (or the grant it redeems) names that this kind of client may hold. For apps it also
+ * lists the OpenID and launch scopes, so the token response's `scope` says everything granted, as
+ * SMART App Launch expects.
+ */
+function resourceServerScope(ctx: KoaContextWithOIDC, fhirBaseUrl: string, backend: boolean): string {
+  const requested = splitScopes(
+    ctx.oidc.params?.scope as string | undefined,
+    ctx.oidc.entities.Grant?.resources?.[fhirBaseUrl],
+  );
+  const openid = backend ? [] : requested.filter((scope) => OPENID_SCOPES.has(scope));
+  return [...new Set([...openid, ...grantableResourceScopes(requested, backend)])].join(' ');
+}
+
+const OPENID_SCOPES: ReadonlySet<string> = new Set(OPENID_AND_LAUNCH_SCOPES);
+
+/** A backend asking for patient data, or an app for system-wide access, is told so, not silently trimmed. */
+function refuseScopesOfAnotherContext(ctx: KoaContextWithOIDC, backend: boolean): void {
+  const requested = splitScopes(ctx.oidc.params?.scope as string | undefined);
+  const grantable = new Set(grantableResourceScopes(requested, backend));
+  const refused = requested.find(
+    (scope) => resourceScopeContext(scope) !== undefined && !grantable.has(scope),
+  );
+  if (refused) {
+    throw new errors.InvalidScope(
+      backend
+        ? 'backend services may only request system/ scopes'
+        : 'apps may only request patient/ and user/ scopes',
+      refused,
+    );
+  }
+}

@@ -1,0 +1,72 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { referralService } from '@peerbridge/referral';
+import { SANDBOX_INTROSPECTION_CLIENT, parseConfig, runTokenCommand } from '@peerbridge/shared';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+describe('sandbox tokens on the FHIR API', () => {
+  let server: Server;
+  let baseUrl: string;
+  let t: TestApp;
+  beforeAll(async () => {
+    // Listening, with PUBLIC_BASE_URL naming where: the resource server fetches the sandbox's
+    // discovery document and JWKS over HTTP like any issuer's.
+    server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    t = await startTestApp([referralService], { SANDBOX: '1', PUBLIC_BASE_URL: baseUrl });
+    server.on('request', t.app);
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await t.close();
+  });
+
+  it('when no SMART_ISSUERS are set, then the sandbox is the trusted issuer, with its introspection client', () => {
+    const config = parseConfig({ PUBLIC_BASE_URL: 'http://localhost:8080' }, { port: 8080 });
+    expect(config.smart.issuers).toEqual(['http://localhost:8080/sandbox/auth']);
+    expect(config.smart.introspectionClients.get('http://localhost:8080/sandbox/auth')).toEqual(
+      SANDBOX_INTROSPECTION_CLIENT,
+    );
+  });
+
+  it('when SANDBOX=1 next to SMART_ISSUERS, then both are trusted, the configured one first', () => {
+    const config = parseConfig({ SMART_ISSUERS: 'https://ehr.example/auth', SANDBOX: '1' }, { port: 8080 });
+    expect(config.smart.issuers).toEqual(['https://ehr.example/auth', 'http://localhost:8080/sandbox/auth']);
+  });
+
+  it('when a sandbox backend token reads the FHIR API, then the request is authorized', async () => {
+    const token = await runTokenCommand(['--as', 'backend', '--scope', 'system/*.rs', '--url', baseUrl], {});
+    await request(t.app).get('/fhir/ServiceRequest').set('Authorization', `Bearer ${token}`).expect(200);
+  });
+
+  it('when a sandbox clinician token without write scope creates a resource, then it is refused with 403', async () => {
+    const token = await runTokenCommand(
+      [
+        '--as',
+        'clinician',
+        '--patient',
+        'pat-1',
+        '--scope',
+        'launch openid fhirUser patient/*.rs',
+        '--url',
+        baseUrl,
+      ],
+      {},
+    );
+    const response = await request(t.app)
+      .post('/fhir/ServiceRequest')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'application/fhir+json')
+      .send({ resourceType: 'ServiceRequest' })
+      .expect(403);
+    expect(response.headers['www-authenticate']).toContain('insufficient_scope');
+  });
+
+  it('when a token from a throwaway in-process sandbox is presented, then it is refused with 401', async () => {
+    const token = await runTokenCommand(['--as', 'backend', '--scope', 'system/*.rs', '--in-process'], {});
+    await request(t.app).get('/fhir/ServiceRequest').set('Authorization', `Bearer ${token}`).expect(401);
+  });
+});
