@@ -4,7 +4,15 @@
  * to WebAssembly) in a local directory when no DATABASE_URL is given. Both run the same SQL.
  */
 export interface Queryable {
-  query<Row extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * `name` makes a hot statement a named prepared statement: PostgreSQL parses and plans it once
+   * per connection instead of on every call. The same name must always carry the same SQL.
+   */
+  query<Row extends object = Record<string, unknown>>(
+    sql: string,
+    params?: unknown[],
+    name?: string,
+  ): Promise<Row[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
 }

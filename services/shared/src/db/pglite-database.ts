@@ -9,6 +9,7 @@ export async function openPgliteDatabase(dataDir: string | undefined): Promise<D
   const db = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
   await db.waitReady;
 
+  // PGlite has no named statements; `name` is a hint only PostgreSQL uses.
   const queryable = (client: PGlite | Transaction): Queryable => ({
     async query<Row extends object>(sql: string, params: unknown[] = []) {
       const result = await client.query<Row>(sql, params);

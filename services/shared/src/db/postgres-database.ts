@@ -7,8 +7,10 @@ export function openPostgresDatabase(connectionString: string, poolSize: number)
   pool.on('error', () => undefined);
 
   const queryable = (client: pg.Pool | pg.PoolClient): Queryable => ({
-    async query<Row extends object>(sql: string, params: unknown[] = []) {
-      const result = await client.query<Row>(sql, params);
+    async query<Row extends object>(sql: string, params: unknown[] = [], name?: string) {
+      const result = await client.query<Row>(
+        name ? { name, text: sql, values: params } : { text: sql, values: params },
+      );
       return result.rows;
     },
     async exec(sql: string) {

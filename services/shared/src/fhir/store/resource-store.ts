@@ -63,6 +63,7 @@ export class ResourceStore {
     const [row] = await q.query<VersionRow>(
       `SELECT version_id, last_updated, deleted, content FROM ${this.schema}.resource WHERE resource_type = $1 AND id = $2`,
       [resourceType, id],
+      `${this.schema}.read`,
     );
     return this.existing(resourceType, id, row);
   }
@@ -394,6 +395,7 @@ export class ResourceStore {
         rows.strings.map((r) => r.value),
         rows.strings.map((r) => r.normalized),
       ],
+      `${s}.write-version`,
     );
   }
 }
