@@ -14,7 +14,10 @@ export function printThroughput(
   connections: number,
 ): boolean {
   write(`\nFHIR create and read of ServiceRequest, ${connections} connections`);
-  write('  PeerBridge requests carry a bearer JWT (system/*.*) it verifies; the baseline has no auth.');
+  write(
+    '  PeerBridge requests carry one bearer JWT (system/*.*), verified on first use and then reused for up to' +
+      ' a minute; the baseline has no auth.',
+  );
   const rows: [string, LoadResult, string][] = [
     ['PeerBridge create', ours.create, share(ours.create, baseline.create)],
     ['baseline INSERT', baseline.create, ''],
@@ -45,21 +48,25 @@ export function printThroughput(
 }
 
 export function printTokenVerification(figures: TokenVerificationFigures): boolean {
-  write(`\nVerifying a bearer JWT (RS256) with TokenVerifier, JWKS cached, one at a time`);
+  write(`\nVerifying bearer JWTs (RS256) with TokenVerifier, JWKS cached, one at a time`);
+  const row = (label: string, timings: TokenVerificationFigures['firstUse']) => [
+    label,
+    String(timings.verifications),
+    timings.p50.toFixed(3),
+    timings.p99.toFixed(3),
+  ];
   table(
-    ['', 'verifications', 'p50 ms', 'p99 ms', 'JWKS fetches'],
+    ['', 'verifications', 'p50 ms', 'p99 ms'],
     [
-      [
-        'TokenVerifier.verify',
-        String(figures.verifications),
-        figures.p50.toFixed(3),
-        figures.p99.toFixed(3),
-        String(figures.jwksFetches),
-      ],
+      row('each token new (signature checked)', figures.firstUse),
+      row('one token again (result reused)', figures.repeatUse),
     ],
   );
-  const met = figures.p50 < TOKEN_VERIFICATION_TARGET_MS && figures.jwksFetches === 0;
-  write(`\n  ${met ? 'PASS   ' : 'FAIL   '} p50 < ${TOKEN_VERIFICATION_TARGET_MS} ms with the JWKS cached`);
+  write(`  JWKS fetches while timed: ${figures.jwksFetches}`);
+  const met = figures.firstUse.p50 < TOKEN_VERIFICATION_TARGET_MS && figures.jwksFetches === 0;
+  write(
+    `\n  ${met ? 'PASS   ' : 'FAIL   '} p50 < ${TOKEN_VERIFICATION_TARGET_MS} ms for a new token with the JWKS cached`,
+  );
   return met;
 }
 

@@ -28,10 +28,10 @@ function verifier(): TokenVerifier {
   });
 }
 
-function token(kid?: string): Promise<string> {
+function token(kid?: string, expiresIn = 300): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return issuer.sign(
-    { iss: issuer.url, aud: TEST_AUDIENCE, sub: 'rotation', scope: 'system/*.rs', exp: now + 300 },
+    { iss: issuer.url, aud: TEST_AUDIENCE, sub: 'rotation', scope: 'system/*.rs', exp: now + expiresIn },
     kid ? { kid } : {},
   );
 }
@@ -82,5 +82,34 @@ describe('JWKS caching and refresh', () => {
     const kid = await issuer.addKey('RS256', { published: false });
     await expect(v.verify(await token(kid))).rejects.toThrow('does not publish');
     expect(issuer.jwksRequests - before).toBe(1);
+  });
+});
+
+describe('reusing a verification', () => {
+  it('when the same token is verified again, then the context from its first verification is reused', async () => {
+    const v = verifier();
+    const jwt = await token();
+    const first = await v.verify(jwt);
+    expect(await v.verify(jwt)).toBe(first);
+    expect(await v.verify(await token(undefined, 301))).not.toBe(first);
+  });
+
+  it("when a token's exp has passed, then its earlier verification is not reused", async () => {
+    const v = verifier();
+    const jwt = await token(undefined, 1);
+    const first = await v.verify(jwt);
+    const exp = JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()).exp as number;
+    await sleep(exp * 1000 - Date.now() + 50);
+    // Still inside the 60 s clock skew, so the token is accepted, but only by verifying it anew.
+    const again = await v.verify(jwt);
+    expect(again.subject).toBe('rotation');
+    expect(again).not.toBe(first);
+  });
+
+  it('when a token is refused, then sending it again is refused again', async () => {
+    const v = verifier();
+    const unpublished = await token(await issuer.addKey('RS256', { published: false }));
+    await expect(v.verify(unpublished)).rejects.toBeInstanceOf(TokenRejectedError);
+    await expect(v.verify(unpublished)).rejects.toBeInstanceOf(TokenRejectedError);
   });
 });

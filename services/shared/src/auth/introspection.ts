@@ -1,27 +1,15 @@
-import { createHash } from 'node:crypto';
 import type { IntrospectionClient } from '../config/config.js';
 import type { AccessTokenClaims } from './auth-context.js';
 import { IssuerUnavailableError } from './issuer-metadata.js';
 import { CLOCK_TOLERANCE_SECONDS, TokenRejectedError } from './jwt-access-token.js';
 import type { TrustedIssuer } from './trusted-issuer.js';
 
-/** An answer without `exp` is trusted this long; an answer with one, no longer than the token lives. */
-const MAX_CACHE_MS = 60_000;
-const MAX_CACHE_ENTRIES = 10_000;
-
-interface CachedAnswer {
-  readonly claims: AccessTokenClaims;
-  readonly until: number;
-}
-
 /**
  * Checks opaque tokens with RFC 7662 introspection at the issuers PeerBridge holds introspection
- * credentials for (client_secret_basic). Active answers are cached by a hash of the token, never
- * the token itself, and never beyond the token's own expiry.
+ * credentials for (client_secret_basic). An active answer is cached by TokenVerifier, never beyond
+ * the token's own expiry.
  */
 export class TokenIntrospector {
-  private readonly cache = new Map<string, CachedAnswer>();
-
   constructor(
     private readonly issuers: readonly { issuer: TrustedIssuer; client: IntrospectionClient }[],
     private readonly audiences: readonly string[],
@@ -33,17 +21,10 @@ export class TokenIntrospector {
   }
 
   async introspect(token: string): Promise<AccessTokenClaims> {
-    const key = createHash('sha256').update(token).digest('base64url');
-    const cached = this.cache.get(key);
-    if (cached && cached.until > Date.now()) {
-      return cached.claims;
-    }
-    this.cache.delete(key);
     for (const { issuer, client } of this.issuers) {
-      const answer = await this.ask(issuer, client, token);
-      if (answer) {
-        this.remember(key, answer);
-        return answer.claims;
+      const claims = await this.ask(issuer, client, token);
+      if (claims) {
+        return claims;
       }
     }
     throw new TokenRejectedError('inactive', 'The access token is not active');
@@ -53,7 +34,7 @@ export class TokenIntrospector {
     issuer: TrustedIssuer,
     client: IntrospectionClient,
     token: string,
-  ): Promise<CachedAnswer | undefined> {
+  ): Promise<AccessTokenClaims | undefined> {
     const { introspection_endpoint: endpoint } = await issuer.metadata();
     if (!endpoint) {
       return undefined;
@@ -81,7 +62,7 @@ export class TokenIntrospector {
     return this.accepted(issuer, body);
   }
 
-  private accepted(issuer: TrustedIssuer, body: Record<string, unknown>): CachedAnswer | undefined {
+  private accepted(issuer: TrustedIssuer, body: Record<string, unknown>): AccessTokenClaims | undefined {
     if (body.active !== true) {
       return undefined;
     }
@@ -97,20 +78,7 @@ export class TokenIntrospector {
     if (aud && !aud.some((value) => this.audiences.includes(value as string))) {
       return undefined;
     }
-    return {
-      claims: { ...body, iss: issuer.url },
-      until: Math.min(exp ?? Infinity, now + MAX_CACHE_MS),
-    };
-  }
-
-  private remember(key: string, answer: CachedAnswer): void {
-    if (this.cache.size >= MAX_CACHE_ENTRIES) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) {
-        this.cache.delete(oldest);
-      }
-    }
-    this.cache.set(key, answer);
+    return { ...body, iss: issuer.url };
   }
 }
 

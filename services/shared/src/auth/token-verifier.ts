@@ -1,19 +1,28 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { SmartConfig } from '../config/config.js';
-import { createAuthContext, PatientContextMissingError, type AuthContext } from './auth-context.js';
+import {
+  createAuthContext,
+  PatientContextMissingError,
+  type AccessTokenClaims,
+  type AuthContext,
+} from './auth-context.js';
 import { TokenIntrospector } from './introspection.js';
 import { verifyJwtAccessToken, TokenRejectedError } from './jwt-access-token.js';
 import { DEFAULT_ISSUER_OPTIONS, TrustedIssuer, type IssuerOptions } from './trusted-issuer.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /**
  * Turns a bearer token into an AuthContext, or throws TokenRejectedError (→ 401) or
  * IssuerUnavailableError (→ 503). A token shaped like a JWT is verified locally against its
- * issuer's keys; anything else is treated as opaque and introspected.
+ * issuer's keys; anything else is treated as opaque and introspected. An accepted token's context
+ * is reused for up to a minute (never past its `exp`), so a client that sends the same token on
+ * every request does not pay for a signature check or an introspection call each time.
  */
 export class TokenVerifier {
   readonly issuers: readonly TrustedIssuer[];
   private readonly byUrl: ReadonlyMap<string, TrustedIssuer>;
   private readonly introspector: TokenIntrospector;
+  private readonly accepted = new VerifiedTokenCache<AuthContext>();
 
   constructor(
     private readonly config: SmartConfig,
@@ -32,15 +41,14 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<AuthContext> {
-    const claims = looksLikeJwt(token) ? await this.verifyJwt(token) : await this.introspect(token);
-    try {
-      return createAuthContext(claims);
-    } catch (error) {
-      if (error instanceof PatientContextMissingError) {
-        throw new TokenRejectedError('patient_context_missing', error.message);
-      }
-      throw error;
+    const cached = this.accepted.get(token);
+    if (cached) {
+      return cached;
     }
+    const claims = looksLikeJwt(token) ? await this.verifyJwt(token) : await this.introspect(token);
+    const context = contextOf(claims);
+    this.accepted.remember(token, context, typeof claims.exp === 'number' ? claims.exp : undefined);
+    return context;
   }
 
   private async verifyJwt(token: string) {
@@ -65,6 +73,17 @@ export class TokenVerifier {
       throw new TokenRejectedError('not_a_jwt', 'The access token is not a JWT from a trusted issuer');
     }
     return this.introspector.introspect(token);
+  }
+}
+
+function contextOf(claims: AccessTokenClaims): AuthContext {
+  try {
+    return createAuthContext(claims);
+  } catch (error) {
+    if (error instanceof PatientContextMissingError) {
+      throw new TokenRejectedError('patient_context_missing', error.message);
+    }
+    throw error;
   }
 }
 

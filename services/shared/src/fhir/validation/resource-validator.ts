@@ -35,21 +35,20 @@ export class ResourceValidator {
     if (profileUrl && !this.profileUrls.has(profileUrl)) {
       throw new Error(`Profile ${profileUrl} is not loaded`);
     }
-    // The base resource type first, then the profile (whose schema names the profile's URL).
-    const schemas = [resource.resourceType, ...(profileUrl ? [profileUrl] : [])];
+    // A profile's snapshot is the base definition narrowed (withSnapshot refuses anything else),
+    // so validating against the profile checks every base R4 rule as well, in one pass.
+    const type = profileUrl ?? resource.resourceType;
     const issues: OperationOutcomeIssue[] = [];
-    for (const type of schemas) {
-      const tokens: Record<string, TypedValueWithPath[]> = {};
-      try {
-        validateTypedValue({ type, value: resource }, { collect: { tokens } });
-      } catch (error) {
-        if (!(error instanceof MedplumOutcomeError)) {
-          throw error;
-        }
-        issues.push(...(error.outcome.issue ?? []).filter((issue) => issue.severity !== 'warning'));
+    const tokens: Record<string, TypedValueWithPath[]> = {};
+    try {
+      validateTypedValue({ type, value: resource }, { collect: { tokens } });
+    } catch (error) {
+      if (!(error instanceof MedplumOutcomeError)) {
+        throw error;
       }
-      issues.push(...this.bindingIssues(tokens));
+      issues.push(...(error.outcome.issue ?? []).filter((issue) => issue.severity !== 'warning'));
     }
+    issues.push(...this.bindingIssues(tokens));
     if (issues.length > 0) {
       throw invalidResource(dedupe(issues));
     }

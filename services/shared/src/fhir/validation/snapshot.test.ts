@@ -35,4 +35,26 @@ describe('withSnapshot', () => {
     );
     expect(() => withSnapshot(profile({ element: [{ path: 'Task.nothing' }] }))).toThrow(/unsupported/);
   });
+
+  it('when the differential narrows an extensible binding to required, then the snapshot carries it', () => {
+    const valueSet = 'https://peerbridge.org/fhir/ValueSet/test-codes';
+    const result = withSnapshot(
+      profile({ element: [{ path: 'Task.code', binding: { strength: 'required', valueSet } }] }),
+    );
+    expect(result.snapshot!.element!.find((e) => e.path === 'Task.code')?.binding).toEqual({
+      strength: 'required',
+      valueSet,
+    });
+  });
+
+  it('when the differential weakens or replaces a required binding, then the profile is refused', () => {
+    const status = (binding: { strength: 'required' | 'extensible'; valueSet: string }) => () =>
+      withSnapshot(profile({ element: [{ path: 'Task.status', binding }] }));
+    expect(
+      status({ strength: 'extensible', valueSet: 'http://hl7.org/fhir/ValueSet/task-status|4.0.1' }),
+    ).toThrow(/loosen/);
+    expect(status({ strength: 'required', valueSet: 'https://peerbridge.org/fhir/ValueSet/any' })).toThrow(
+      /loosen/,
+    );
+  });
 });

