@@ -52,9 +52,7 @@ export async function measureSearchScaling(
 }
 
 async function seed(db: Database, first: number, last: number): Promise<void> {
-  await withIndexesRebuilt(db, SCHEMA, (tx) =>
-    seedServiceRequests(tx, SCHEMA, first, last, { history: true }),
-  );
+  await withIndexesRebuilt(db, SCHEMA, (tx) => seedServiceRequests(tx, SCHEMA, first, last));
   await db.exec(`ANALYZE ${TABLES.map((table) => `${SCHEMA}.${table}`).join(', ')}`);
 }
 

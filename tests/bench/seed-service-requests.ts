@@ -57,16 +57,15 @@ const TEMPLATE: ServiceRequest = {
 };
 
 /**
- * Seeds rows first..last (inclusive) of the ServiceRequest series into schema's store tables.
- * Without history, resource_version stays empty: search never reads it, and on the embedded
- * PGlite copying every resource again would double the seeding time.
+ * Seeds rows first..last (inclusive) of the ServiceRequest series into schema's store tables,
+ * as ResourceStore.create writes them: the current version in resource (resource_version holds
+ * only versions an update replaced) and its search index rows.
  */
 export async function seedServiceRequests(
   q: Queryable,
   schema: string,
   first: number,
   last: number,
-  options: { history: boolean },
 ): Promise<void> {
   const s = schema;
   const rows = `SELECT i,
@@ -103,13 +102,6 @@ export async function seedServiceRequests(
      SELECT 'ServiceRequest', id, 1, last_updated, false, (${content})::jsonb FROM (${rows}) seed`,
     [template],
   );
-  if (options.history) {
-    await q.query(
-      `INSERT INTO ${s}.resource_version (resource_type, id, version_id, last_updated, deleted, content)
-     SELECT r.resource_type, r.id, r.version_id, r.last_updated, r.deleted, r.content
-     FROM (${rows}) seed JOIN ${s}.resource r ON r.resource_type = 'ServiceRequest' AND r.id = seed.id`,
-    );
-  }
   await q.query(
     `INSERT INTO ${s}.search_token (resource_type, id, param, system, code)
      SELECT 'ServiceRequest', id, token.* FROM (${rows}) seed, LATERAL (VALUES

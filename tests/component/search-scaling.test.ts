@@ -24,7 +24,7 @@ let store: ResourceStore;
 beforeAll(async () => {
   db = await openTestDatabase();
   await migrateServices(db, [referralService]);
-  await withIndexesRebuilt(db, SCHEMA, (tx) => seedServiceRequests(tx, SCHEMA, 1, ROWS, { history: false }));
+  await withIndexesRebuilt(db, SCHEMA, (tx) => seedServiceRequests(tx, SCHEMA, 1, ROWS));
   await db.exec(`ANALYZE ${['resource', ...INDEX_TABLES].map((t) => `${SCHEMA}.${t}`).join(', ')}`);
   store = new ResourceStore(db, SCHEMA, new Map([[SERVICE_REQUEST.type, SERVICE_REQUEST]]), TEST_BASE_URL);
   // Seeding 100,000 rows takes ~25 s of CPU on PGlite; a busy machine can stretch that a lot.

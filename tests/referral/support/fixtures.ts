@@ -48,7 +48,8 @@ export function ehrServiceRequest(overrides: Partial<ServiceRequest> = {}): Serv
 /** Row counts of what a referral write leaves behind, to show a refused request changed nothing. */
 export async function footprint(db: Database): Promise<Record<string, number>> {
   const [row] = await db.query<Record<string, number>>(
-    `SELECT (SELECT count(*)::int FROM referral.resource_version) AS versions,
+    `SELECT (SELECT count(*)::int FROM referral.resource) +
+              (SELECT count(*)::int FROM referral.resource_version) AS versions,
             (SELECT count(*)::int FROM referral.referral) AS referrals,
             (SELECT count(*)::int FROM referral.referral_transition) AS transitions,
             (SELECT count(*)::int FROM referral.outbox_event) AS events,

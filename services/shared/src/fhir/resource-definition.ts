@@ -1,4 +1,4 @@
-import { getSearchParameters } from '@medplum/core';
+import { getSearchParameters, parseFhirPath, type FhirPathAtom } from '@medplum/core';
 import type { ResourceType } from '@medplum/fhirtypes';
 import { loadR4Definitions } from './r4-definitions.js';
 
@@ -13,6 +13,8 @@ export interface SearchParameterDefinition {
   readonly type: SearchParameterType;
   /** FHIRPath for this resource type only, taken from the official SearchParameter. */
   readonly expression: string;
+  /** The same expression parsed once, so indexing a write does not parse it again. */
+  readonly fhirPath: FhirPathAtom;
   /** Canonical URL of the official SearchParameter. */
   readonly definition: string;
   readonly targets: readonly string[];
@@ -68,10 +70,12 @@ export function defineResource(input: ResourceDefinitionInput): ResourceDefiniti
     if (!parameter?.expression || !parameter.url || !SUPPORTED_TYPES.has(parameter.type ?? '')) {
       throw new Error(`${input.type}?${name} is not an R4 search parameter of a supported type`);
     }
+    const expression = expressionFor(input.type, parameter.expression);
     searchParameters.set(name, {
       name,
       type: parameter.type as SearchParameterType,
-      expression: expressionFor(input.type, parameter.expression),
+      expression,
+      fhirPath: parseFhirPath(expression),
       definition: parameter.url,
       targets: parameter.target ?? [],
       documentation: parameter.description ?? '',

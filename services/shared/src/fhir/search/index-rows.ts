@@ -40,7 +40,7 @@ export function indexRowsFor(resource: Resource, definition: ResourceDefinition,
   const rows: IndexRows = { tokens: [], references: [], dates: [], strings: [] };
   const input = [toTypedValue(resource)];
   for (const parameter of definition.searchParameters.values()) {
-    for (const value of evalFhirPathTyped(parameter.expression, input)) {
+    for (const value of evalFhirPathTyped(parameter.fhirPath, input)) {
       addRows(rows, parameter, value, baseUrl);
     }
   }

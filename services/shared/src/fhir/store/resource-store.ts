@@ -8,6 +8,7 @@ import { indexRowsFor, type IndexRows } from '../search/index-rows.js';
 import { orderByClause, whereClause } from '../search/search-sql.js';
 import type { AccessRestriction, SearchRequest } from '../search/search-request.js';
 import { SqlParams } from '../search/sql-params.js';
+import { writeStatement } from './write-statement.js';
 
 export interface StoredVersion {
   readonly versionId: number;
@@ -38,9 +39,10 @@ interface VersionRow {
 
 /**
  * The versioned FHIR resource store for one service's schema, generic over resource type.
- * Every write adds a row to resource_version and rewrites the search index rows of the current
- * version, in one statement or one transaction. Methods take an optional Queryable so that a
- * caller can put several writes (and their outbox event) in one transaction of its own.
+ * resource holds each resource's current version, resource_version every earlier one; a write
+ * replaces the current version and rewrites its search index rows in one statement. Methods
+ * take an optional Queryable so that a caller can put several writes (and their outbox event) in
+ * one transaction of its own.
  */
 export class ResourceStore {
   private readonly schema: string;
@@ -73,8 +75,7 @@ export class ResourceStore {
       throw notFound(`${resourceType}/${id} has no version ${versionId}`);
     }
     const [row] = await this.db.query<VersionRow>(
-      `SELECT version_id, last_updated, deleted, content FROM ${this.schema}.resource_version
-       WHERE resource_type = $1 AND id = $2 AND version_id = $3`,
+      `SELECT * FROM (${this.allVersions()}) v WHERE version_id = $3`,
       [resourceType, id, Number(versionId)],
     );
     if (!row) {
@@ -86,8 +87,7 @@ export class ResourceStore {
   /** Every version, newest first; a page of them when count is given. */
   async history(resourceType: string, id: string, count: number, offset: number): Promise<StoredVersion[]> {
     const rows = await this.db.query<VersionRow>(
-      `SELECT version_id, last_updated, deleted, content FROM ${this.schema}.resource_version
-       WHERE resource_type = $1 AND id = $2 ORDER BY version_id DESC LIMIT $3 OFFSET $4`,
+      `SELECT * FROM (${this.allVersions()}) v ORDER BY version_id DESC LIMIT $3 OFFSET $4`,
       [resourceType, id, count, offset],
     );
     if (rows.length === 0 && offset === 0) {
@@ -103,7 +103,7 @@ export class ResourceStore {
 
   async countVersions(resourceType: string, id: string): Promise<number> {
     const [row] = await this.db.query<{ count: number }>(
-      `SELECT count(*)::int AS count FROM ${this.schema}.resource_version WHERE resource_type = $1 AND id = $2`,
+      `SELECT count(*)::int AS count FROM (${this.allVersions()}) v`,
       [resourceType, id],
     );
     return row?.count ?? 0;
@@ -286,6 +286,17 @@ export class ResourceStore {
     return candidates.filter((resource) => visibleIds.has(`${resource.resourceType}/${resource.id}`));
   }
 
+  /**
+   * Every version of the resource $1/$2: the current one lives in resource, earlier ones in
+   * resource_version (a write moves the version it replaces there).
+   */
+  private allVersions(): string {
+    const columns = 'version_id, last_updated, deleted, content';
+    return `SELECT ${columns} FROM ${this.schema}.resource WHERE resource_type = $1 AND id = $2
+      UNION ALL
+      SELECT ${columns} FROM ${this.schema}.resource_version WHERE resource_type = $1 AND id = $2`;
+  }
+
   private existing(resourceType: string, id: string, row: VersionRow | undefined): Resource {
     if (!row) {
       throw notFound(`${resourceType}/${id} not found`);
@@ -336,9 +347,10 @@ export class ResourceStore {
   }
 
   /**
-   * One statement writes the current row, the version row and the index rows; a statement is
-   * atomic on its own, so a create needs a single round trip and no explicit transaction. The
-   * index deletes see the rows from before the statement, so they remove the old version's only.
+   * One statement writes the new current version and its index rows, and on an update or a
+   * delete first moves the version it replaces into resource_version and removes that version's
+   * index rows (every part of a statement sees the rows as they were before it). A statement is
+   * atomic on its own, so a create needs a single round trip and no explicit transaction.
    */
   private async writeRow(
     q: Queryable,
@@ -349,53 +361,19 @@ export class ResourceStore {
     content: Resource | null,
     rows: IndexRows,
   ): Promise<void> {
-    const s = this.schema;
-    const json = content === null ? null : JSON.stringify(content);
+    const statement = writeStatement(this.schema, versionId > 1, rows);
     await q.query(
-      `WITH current AS (
-         INSERT INTO ${s}.resource (resource_type, id, version_id, last_updated, deleted, content)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb)
-         ON CONFLICT (resource_type, id) DO UPDATE SET version_id = EXCLUDED.version_id,
-           last_updated = EXCLUDED.last_updated, deleted = EXCLUDED.deleted, content = EXCLUDED.content
-       ), version AS (
-         INSERT INTO ${s}.resource_version (resource_type, id, version_id, last_updated, deleted, content)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb)
-       ), old_tokens AS (DELETE FROM ${s}.search_token WHERE resource_type = $1 AND id = $2 AND $3 > 1
-       ), old_references AS (DELETE FROM ${s}.search_reference WHERE resource_type = $1 AND id = $2 AND $3 > 1
-       ), old_dates AS (DELETE FROM ${s}.search_date WHERE resource_type = $1 AND id = $2 AND $3 > 1
-       ), old_strings AS (DELETE FROM ${s}.search_string WHERE resource_type = $1 AND id = $2 AND $3 > 1
-       ), tokens AS (
-         INSERT INTO ${s}.search_token (resource_type, id, param, system, code)
-         SELECT $1, $2, * FROM unnest($7::text[], $8::text[], $9::text[])
-       ), refs AS (
-         INSERT INTO ${s}.search_reference (resource_type, id, param, target)
-         SELECT $1, $2, * FROM unnest($10::text[], $11::text[])
-       ), dates AS (
-         INSERT INTO ${s}.search_date (resource_type, id, param, low, high)
-         SELECT $1, $2, * FROM unnest($12::text[], $13::timestamptz[], $14::timestamptz[])
-       )
-       INSERT INTO ${s}.search_string (resource_type, id, param, value, normalized)
-       SELECT $1, $2, * FROM unnest($15::text[], $16::text[], $17::text[])`,
+      statement.sql,
       [
         resourceType,
         id,
         versionId,
         lastUpdated,
         content === null,
-        json,
-        rows.tokens.map((t) => t.param),
-        rows.tokens.map((t) => t.system),
-        rows.tokens.map((t) => t.code),
-        rows.references.map((r) => r.param),
-        rows.references.map((r) => r.target),
-        rows.dates.map((d) => d.param),
-        rows.dates.map((d) => d.low),
-        rows.dates.map((d) => d.high),
-        rows.strings.map((r) => r.param),
-        rows.strings.map((r) => r.value),
-        rows.strings.map((r) => r.normalized),
+        content === null ? null : JSON.stringify(content),
+        ...statement.indexValues,
       ],
-      `${s}.write-version`,
+      statement.name,
     );
   }
 }
