@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, parseConfig } from './config.js';
 
@@ -9,6 +10,11 @@ describe('parseConfig', () => {
     expect(config.databaseUrl).toBeUndefined();
     expect(config.dataDir).toBe('.data');
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('when DATABASE_POOL_SIZE is not set, then the pool has twice the CPU cores plus one connections', () => {
+    expect(parseConfig({}, { port: 1 }).databasePoolSize).toBe(2 * os.availableParallelism() + 1);
+    expect(parseConfig({ DATABASE_POOL_SIZE: '12' }, { port: 1 }).databasePoolSize).toBe(12);
   });
 
   it('when PUBLIC_BASE_URL has a trailing slash, then it is removed', () => {
