@@ -1,3 +1,4 @@
+import { createWriteStream } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ALL_SERVICES } from '@peerbridge/gateway';
@@ -32,7 +33,7 @@ export function benchConfig(databaseUrl: string, poolSize: number, issuerUrl: st
 /**
  * The real system as `npm start` builds it (every service, migrations, helmet, access log,
  * SMART authorization, validation), on PostgreSQL, listening on an ephemeral port. Access lines
- * are written as in production; the bench discards them.
+ * are formatted and written as in production, to /dev/null.
  */
 export async function startPeerBridge(
   databaseUrl: string,
@@ -40,7 +41,14 @@ export async function startPeerBridge(
   issuerUrl: string,
 ): Promise<BenchServer> {
   const config = benchConfig(databaseUrl, poolSize, issuerUrl);
-  const logger = createLogger({ level: config.logLevel, service: 'peerbridge' });
+  // A worker thread's stdout is relayed through the main thread, which runs the load generator;
+  // writing the lines to /dev/null instead keeps that relay's cost off the load generator while
+  // the server still formats and writes every line, as it would to a real stdout.
+  const logger = createLogger({
+    level: config.logLevel,
+    service: 'peerbridge',
+    stream: createWriteStream('/dev/null'),
+  });
   const { app, db } = await hostServices(config, logger, ALL_SERVICES);
   const server = await listen((port) => app.listen(port));
   return {

@@ -2,8 +2,8 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import express from 'express';
 import request from 'supertest';
-import winston from 'winston';
 import { accessLog } from './access-log.js';
+import { createLogger } from './logger.js';
 
 function capturingLogger() {
   const lines: string[] = [];
@@ -13,10 +13,7 @@ function capturingLogger() {
       done();
     },
   });
-  const logger = winston.createLogger({
-    format: winston.format.json(),
-    transports: [new winston.transports.Stream({ stream })],
-  });
+  const logger = createLogger({ level: 'info', service: 'test', stream });
   return { logger, lines };
 }
 
@@ -37,7 +34,7 @@ describe('accessLog', () => {
 
     expect(lines).toHaveLength(1);
     const line = JSON.parse(lines[0]!);
-    expect(line).toMatchObject({ method: 'POST', route: '/fhir/Patient/:id', status: 201 });
+    expect(line).toMatchObject({ service: 'test', method: 'POST', route: '/fhir/Patient/:id', status: 201 });
     expect(typeof line.requestId).toBe('string');
     expect(typeof line.durationMs).toBe('number');
     expect(lines[0]).not.toMatch(/jane|Jane|secret|suicidal|name=/);

@@ -26,12 +26,22 @@ const addRequestId = winston.format((info) => {
  * JSON logs, one object per line. Callers log identifiers and outcomes only: never a request or
  * response body, a token, a name, a note or any other PHI.
  */
-export function createLogger(options: { level: string; service: string; silent?: boolean }): Logger {
+export function createLogger(options: {
+  level: string;
+  service: string;
+  silent?: boolean;
+  /** Where the lines go; standard output unless given. */
+  stream?: NodeJS.WritableStream;
+}): Logger {
   return winston.createLogger({
     level: options.level,
     silent: options.silent ?? false,
     defaultMeta: { service: options.service },
     format: winston.format.combine(addRequestId(), winston.format.timestamp(), winston.format.json()),
-    transports: [new winston.transports.Console()],
+    transports: [
+      options.stream
+        ? new winston.transports.Stream({ stream: options.stream })
+        : new winston.transports.Console(),
+    ],
   });
 }
