@@ -1,4 +1,4 @@
-import { load, type LoadResult } from './load.js';
+import { combine, load, type LoadResult } from './load.js';
 import { serviceRequestBody } from './service-request-body.js';
 
 /** A server under test: where it creates and reads, and how to list ids it has created. */
@@ -80,15 +80,4 @@ async function alternate(runs: [Run, Run], timing: Timing): Promise<[LoadResult,
     }
   }
   return [combine(results[0]), combine(results[1])];
-}
-
-/** Rounds of equal length: mean throughput and median, worst p99 (percentiles do not average). */
-function combine(rounds: readonly LoadResult[]): LoadResult {
-  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
-  return {
-    requestsPerSecond: mean(rounds.map((r) => r.requestsPerSecond)),
-    p50: mean(rounds.map((r) => r.p50)),
-    p99: Math.max(...rounds.map((r) => r.p99)),
-    requests: rounds.reduce((sum, r) => sum + r.requests, 0),
-  };
 }
