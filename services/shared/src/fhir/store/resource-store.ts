@@ -133,10 +133,7 @@ export class ResourceStore {
   /** Marks a resource deleted; later reads answer 410. Deleting twice changes nothing. */
   async delete(resourceType: string, id: string, q?: Queryable): Promise<void> {
     const run = async (tx: Queryable) => {
-      const [current] = await tx.query<VersionRow>(
-        `SELECT version_id, deleted FROM ${this.schema}.resource WHERE resource_type = $1 AND id = $2 FOR UPDATE`,
-        [resourceType, id],
-      );
+      const current = await this.currentForUpdate(tx, resourceType, id);
       if (!current) {
         throw notFound(`${resourceType}/${id} not found`);
       }
@@ -307,11 +304,25 @@ export class ResourceStore {
     return presented(row.content);
   }
 
-  private async lockCurrent(tx: Queryable, resourceType: string, id: string): Promise<VersionRow> {
+  /** The current version's number and deleted flag, locked until the transaction ends. */
+  private async currentForUpdate(
+    tx: Queryable,
+    resourceType: string,
+    id: string,
+  ): Promise<Pick<VersionRow, 'version_id' | 'deleted'> | undefined> {
     const [current] = await tx.query<VersionRow>(
       `SELECT version_id, deleted FROM ${this.schema}.resource WHERE resource_type = $1 AND id = $2 FOR UPDATE`,
       [resourceType, id],
     );
+    return current;
+  }
+
+  private async lockCurrent(
+    tx: Queryable,
+    resourceType: string,
+    id: string,
+  ): Promise<Pick<VersionRow, 'version_id' | 'deleted'>> {
+    const current = await this.currentForUpdate(tx, resourceType, id);
     if (!current) {
       throw notFound(`${resourceType}/${id} not found; this server assigns ids on create`);
     }
