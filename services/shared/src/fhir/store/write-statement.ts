@@ -3,6 +3,8 @@ import type { IndexRows } from '../search/index-rows.js';
 /** One search index table: its columns after (resource_type, id), with their array types. */
 interface IndexTable {
   readonly table: string;
+  /** Stands for the table in a statement's name. */
+  readonly tag: string;
   readonly columns: readonly (readonly [column: string, arrayType: string])[];
   readonly values: (rows: IndexRows) => unknown[][];
 }
@@ -10,6 +12,7 @@ interface IndexTable {
 const INDEX_TABLES: readonly IndexTable[] = [
   {
     table: 'search_token',
+    tag: 'tok',
     columns: [
       ['param', 'text[]'],
       ['system', 'text[]'],
@@ -23,6 +26,7 @@ const INDEX_TABLES: readonly IndexTable[] = [
   },
   {
     table: 'search_reference',
+    tag: 'ref',
     columns: [
       ['param', 'text[]'],
       ['target', 'text[]'],
@@ -31,6 +35,7 @@ const INDEX_TABLES: readonly IndexTable[] = [
   },
   {
     table: 'search_date',
+    tag: 'dat',
     columns: [
       ['param', 'text[]'],
       ['low', 'timestamptz[]'],
@@ -40,6 +45,7 @@ const INDEX_TABLES: readonly IndexTable[] = [
   },
   {
     table: 'search_string',
+    tag: 'str',
     columns: [
       ['param', 'text[]'],
       ['value', 'text[]'],
@@ -76,7 +82,7 @@ export function writeStatement(schema: string, replaces: boolean, rows: IndexRow
   const tables = INDEX_TABLES.map((table) => ({ table, values: table.values(rows) })).filter(
     ({ values }) => values[0]!.length > 0,
   );
-  const name = `${schema}.write-${replaces ? 'r' : 'c'}-${tables.map(({ table }) => table.table.slice(7, 10)).join('-')}`;
+  const name = `${schema}.write-${replaces ? 'r' : 'c'}-${tables.map(({ table }) => table.tag).join('-')}`;
   let sql = cache.get(name);
   if (sql === undefined) {
     sql = buildSql(
