@@ -24,6 +24,10 @@ async function postRaw(body: string, contentType = 'application/fhir+json') {
   return api.post('/fhir/ServiceRequest').set('Content-Type', contentType).send(body);
 }
 
+async function createServiceRequest(): Promise<ServiceRequest> {
+  return (await postRaw(JSON.stringify(serviceRequest()))).body as ServiceRequest;
+}
+
 function expectOutcome(
   res: { status: number; body: unknown; headers: Record<string, string> },
   status: number,
@@ -111,12 +115,7 @@ describe('bad writes get a clear error and change nothing', () => {
   });
 
   it('when a PUT is malformed JSON, then 400 and the resource keeps its version', async () => {
-    const created = (
-      await api
-        .post('/fhir/ServiceRequest')
-        .set('Content-Type', 'application/fhir+json')
-        .send(serviceRequest())
-    ).body as ServiceRequest;
+    const created = await createServiceRequest();
     const res = await api
       .put(`/fhir/ServiceRequest/${created.id}`)
       .set('Content-Type', 'application/fhir+json')
@@ -127,12 +126,7 @@ describe('bad writes get a clear error and change nothing', () => {
   });
 
   it('when If-Match is not a version ETag, then 412', async () => {
-    const created = (
-      await api
-        .post('/fhir/ServiceRequest')
-        .set('Content-Type', 'application/fhir+json')
-        .send(serviceRequest())
-    ).body as ServiceRequest;
+    const created = await createServiceRequest();
     const res = await api
       .put(`/fhir/ServiceRequest/${created.id}`)
       .set('Content-Type', 'application/fhir+json')

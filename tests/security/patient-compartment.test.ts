@@ -6,7 +6,8 @@ import { referralService } from '@peerbridge/referral';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { authHeader, patientAuthHeader } from '../support/tokens.js';
 import { expectForbidden } from './expectations.js';
-import { EDUCATION, fulfilmentTask, referralFor } from './referral-resources.js';
+import { task } from '../support/fixtures.js';
+import { EDUCATION, referralFor } from './referral-resources.js';
 
 // A patient/ token sees and writes only its own patient's compartment: ServiceRequest by subject
 // or performer (R4 CompartmentDefinition), Task by `for` (our documented choice; R4 has none).
@@ -38,9 +39,9 @@ beforeAll(async () => {
   aliceReferral = await create(referralFor(alice));
   aliceEducation = await create(referralFor(alice, { category: [{ coding: [EDUCATION] }] }));
   bobReferral = await create(referralFor(bob));
-  aliceTask = await create(fulfilmentTask(alice, `ServiceRequest/${aliceReferral.id}`));
-  bobTask = await create(fulfilmentTask(bob, `ServiceRequest/${bobReferral.id}`));
-  crossTask = await create(fulfilmentTask(alice, `ServiceRequest/${bobReferral.id}`));
+  aliceTask = await create(task(`ServiceRequest/${aliceReferral.id}`, `Patient/${alice}`));
+  bobTask = await create(task(`ServiceRequest/${bobReferral.id}`, `Patient/${bob}`));
+  crossTask = await create(task(`ServiceRequest/${bobReferral.id}`, `Patient/${alice}`));
 });
 afterAll(() => t.close());
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ServiceRequest, Task } from '@medplum/fhirtypes';
+import type { ServiceRequest } from '@medplum/fhirtypes';
 
 export const COUNSELLING = { system: 'http://snomed.info/sct', code: '409063005', display: 'Counselling' };
 export const EDUCATION = { system: 'http://snomed.info/sct', code: '409073007', display: 'Education' };
@@ -22,20 +22,5 @@ export function referralFor(patient: string, overrides: Partial<ServiceRequest> 
     authoredOn: '2026-03-04T10:00:00Z',
     identifier: [{ system: 'urn:peerbridge:test:placer', value: randomUUID() }],
     ...overrides,
-  };
-}
-
-/** The fulfilment Task of a referral: `for` the patient, `focus` the ServiceRequest. */
-export function fulfilmentTask(patient: string, focus: string): Task {
-  return {
-    resourceType: 'Task',
-    status: 'requested',
-    intent: 'order',
-    code: { coding: [{ system: 'http://hl7.org/fhir/CodeSystem/task-code', code: 'fulfill' }] },
-    focus: { reference: focus },
-    for: { reference: `Patient/${patient}` },
-    authoredOn: '2026-03-04T10:00:00Z',
-    requester: { reference: 'Practitioner/clinician-1' },
-    owner: { reference: 'Organization/peer-program' },
   };
 }
