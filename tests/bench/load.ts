@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
 
 /**
@@ -8,13 +10,16 @@ export function headers(token: string | undefined): Record<string, string> {
   return token === undefined ? {} : { authorization: `Bearer ${token}` };
 }
 
-export interface LoadOptions {
+/** One load run, as plain data, so that it can be handed to the load generator's thread. */
+export interface LoadJob {
   readonly baseUrl: string;
   /** Access token sent as a bearer token with every request; none for the baseline. */
   readonly token?: string;
   readonly method: 'GET' | 'POST';
-  /** Called per request: the path (and body) of the next request. */
-  readonly next: () => { path: string; body?: string };
+  /** POST a new ServiceRequest to path each time, or GET the paths in turn. */
+  readonly requests:
+    | { readonly kind: 'create'; readonly path: string }
+    | { readonly kind: 'read'; readonly paths: readonly string[] };
   readonly connections: number;
   /** Seconds to run, or a number of requests when amount is given. */
   readonly seconds?: number;
@@ -31,10 +36,10 @@ export interface LoadResult {
   readonly target: Target;
 }
 
-type Target = Pick<LoadOptions, 'baseUrl' | 'connections'>;
+type Target = Pick<LoadJob, 'baseUrl' | 'connections'>;
 
 /** What autocannon returns with skipAggregateResult: counts, seconds and encoded histograms. */
-interface RawResult {
+export interface RawResult {
   readonly errors: number;
   readonly timeouts: number;
   readonly non2xx: number;
@@ -50,39 +55,38 @@ const { aggregateResult } = autocannon as unknown as {
   ): autocannon.Result;
 };
 
-/** Drives load with autocannon and fails loudly if any response is not a 2xx or a request errors. */
-export async function load(options: LoadOptions): Promise<LoadResult> {
-  const result = (await autocannon({
-    url: options.baseUrl,
-    connections: options.connections,
-    // Keeps the encoded histograms in the result, so that rounds can be merged (combine).
-    skipAggregateResult: true,
-    ...(options.amount ? { amount: options.amount } : { duration: options.seconds ?? 10 }),
-    requests: [
-      {
-        method: options.method,
-        setupRequest: (request) => {
-          const { path, body } = options.next();
-          return {
-            ...request,
-            path,
-            headers: {
-              ...headers(options.token),
-              accept: 'application/fhir+json',
-              'content-type': 'application/fhir+json',
-            },
-            ...(body === undefined ? {} : { body }),
-          };
-        },
-      },
-    ],
-  })) as unknown as RawResult;
-  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
-    throw new Error(
-      `${options.method} ${options.baseUrl}: ${result.non2xx} non-2xx responses, ${result.errors} errors, ${result.timeouts} timeouts`,
-    );
+/**
+ * Drives load with autocannon on a thread of its own (load-worker.ts), one job at a time, and
+ * fails loudly if any response is not a 2xx or a request errors.
+ */
+export class LoadGenerator {
+  private constructor(private readonly worker: Worker) {}
+
+  static start(): LoadGenerator {
+    return new LoadGenerator(new Worker(new URL('./load-worker.ts', import.meta.url)));
   }
-  return summarize([result], options);
+
+  async run(job: LoadJob): Promise<LoadResult> {
+    this.worker.postMessage(job);
+    const [reply] = (await Promise.race([
+      once(this.worker, 'message'),
+      once(this.worker, 'error').then(([error]) => Promise.reject(error)),
+    ])) as [{ result?: RawResult; error?: string }];
+    if (!reply.result) {
+      throw new Error(`load generator: ${reply.error}`);
+    }
+    const { result } = reply;
+    if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+      throw new Error(
+        `${job.method} ${job.baseUrl}: ${result.non2xx} non-2xx responses, ${result.errors} errors, ${result.timeouts} timeouts`,
+      );
+    }
+    return summarize([result], job);
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
 }
 
 /**

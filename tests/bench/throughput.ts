@@ -1,5 +1,5 @@
-import { combine, load, type LoadResult } from './load.js';
-import { serviceRequestBody } from './service-request-body.js';
+import { combine, LoadGenerator, type LoadResult } from './load.js';
+import { probeMachineSpeed } from './machine-speed.js';
 
 /** A server under test: where it creates and reads, and how to list ids it has created. */
 export interface ThroughputTarget {
@@ -11,9 +11,26 @@ export interface ThroughputTarget {
   readonly createdIds: () => Promise<string[]>;
 }
 
+/** One measured round, and probeMachineSpeed() in milliseconds just before it. */
+export interface Round {
+  readonly result: LoadResult;
+  readonly machineSpeedProbeMs: number;
+}
+
+/** All rounds as one, and each round on its own. */
+export interface Measured {
+  readonly all: LoadResult;
+  readonly rounds: readonly Round[];
+}
+
 export interface ThroughputFigures {
-  readonly create: LoadResult;
-  readonly read: LoadResult;
+  readonly create: Measured;
+  readonly read: Measured;
+}
+
+export interface ThroughputRun {
+  readonly ours: ThroughputFigures;
+  readonly baseline: ThroughputFigures;
 }
 
 export interface Timing {
@@ -35,49 +52,55 @@ export async function measureThroughput(
   ours: ThroughputTarget,
   baseline: ThroughputTarget,
   timing: Timing,
-): Promise<{ ours: ThroughputFigures; baseline: ThroughputFigures }> {
-  const create = (target: ThroughputTarget) => (seconds: number) =>
-    load({
-      baseUrl: target.baseUrl,
-      token: target.token,
-      method: 'POST',
-      connections: CONNECTIONS,
-      seconds,
-      next: () => ({ path: target.createPath, body: serviceRequestBody() }),
-    });
-  const [ourCreate, baselineCreate] = await alternate([create(ours), create(baseline)], timing);
-
-  const read = async (target: ThroughputTarget) => {
-    const ids = await target.createdIds();
-    let n = 0;
-    return (seconds: number) =>
-      load({
+): Promise<ThroughputRun> {
+  const generator = LoadGenerator.start();
+  try {
+    const create = (target: ThroughputTarget) => (seconds: number) =>
+      generator.run({
         baseUrl: target.baseUrl,
         token: target.token,
-        method: 'GET',
+        method: 'POST',
         connections: CONNECTIONS,
         seconds,
-        next: () => ({ path: target.readPath(ids[n++ % ids.length]!) }),
+        requests: { kind: 'create', path: target.createPath },
       });
-  };
-  const [ourRead, baselineRead] = await alternate([await read(ours), await read(baseline)], timing);
-  return {
-    ours: { create: ourCreate, read: ourRead },
-    baseline: { create: baselineCreate, read: baselineRead },
-  };
+    const [ourCreate, baselineCreate] = await alternate([create(ours), create(baseline)], timing);
+
+    const read = async (target: ThroughputTarget) => {
+      const paths = (await target.createdIds()).map(target.readPath);
+      return (seconds: number) =>
+        generator.run({
+          baseUrl: target.baseUrl,
+          token: target.token,
+          method: 'GET',
+          connections: CONNECTIONS,
+          seconds,
+          requests: { kind: 'read', paths },
+        });
+    };
+    const [ourRead, baselineRead] = await alternate([await read(ours), await read(baseline)], timing);
+    return {
+      ours: { create: ourCreate, read: ourRead },
+      baseline: { create: baselineCreate, read: baselineRead },
+    };
+  } finally {
+    await generator.stop();
+  }
 }
 
 type Run = (seconds: number) => Promise<LoadResult>;
 
-async function alternate(runs: [Run, Run], timing: Timing): Promise<[LoadResult, LoadResult]> {
+async function alternate(runs: [Run, Run], timing: Timing): Promise<[Measured, Measured]> {
   for (const run of runs) {
     await run(timing.warmUpSeconds);
   }
-  const results: [LoadResult[], LoadResult[]] = [[], []];
+  const rounds: [Round[], Round[]] = [[], []];
   for (let round = 0; round < timing.rounds; round++) {
     for (const [n, run] of runs.entries()) {
-      results[n]!.push(await run(timing.secondsPerRound));
+      const machineSpeedProbeMs = probeMachineSpeed();
+      rounds[n]!.push({ machineSpeedProbeMs, result: await run(timing.secondsPerRound) });
     }
   }
-  return [combine(results[0]), combine(results[1])];
+  const measured = (of: Round[]): Measured => ({ all: combine(of.map((r) => r.result)), rounds: of });
+  return [measured(rounds[0]), measured(rounds[1])];
 }
