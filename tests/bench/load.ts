@@ -60,7 +60,14 @@ const { aggregateResult } = autocannon as unknown as {
  * fails loudly if any response is not a 2xx or a request errors.
  */
 export class LoadGenerator {
-  private constructor(private readonly worker: Worker) {}
+  /** Rejects when the thread fails; every run races against this one listener. */
+  private readonly failed: Promise<never>;
+
+  private constructor(private readonly worker: Worker) {
+    this.failed = once(worker, 'error').then(([error]) => Promise.reject(error as Error));
+    // A failure is reported by the run it interrupts; with no run waiting it is not unhandled.
+    this.failed.catch(() => undefined);
+  }
 
   static start(): LoadGenerator {
     return new LoadGenerator(new Worker(new URL('./load-worker.ts', import.meta.url)));
@@ -68,10 +75,9 @@ export class LoadGenerator {
 
   async run(job: LoadJob): Promise<LoadResult> {
     this.worker.postMessage(job);
-    const [reply] = (await Promise.race([
-      once(this.worker, 'message'),
-      once(this.worker, 'error').then(([error]) => Promise.reject(error)),
-    ])) as [{ result?: RawResult; error?: string }];
+    const [reply] = (await Promise.race([once(this.worker, 'message'), this.failed])) as [
+      { result?: RawResult; error?: string },
+    ];
     if (!reply.result) {
       throw new Error(`load generator: ${reply.error}`);
     }
