@@ -24,7 +24,7 @@ async function run(job: LoadJob): Promise<RawResult> {
     connections: job.connections,
     // Keeps the encoded histograms in the result, so that rounds can be merged (combine).
     skipAggregateResult: true,
-    ...(job.amount ? { amount: job.amount } : { duration: job.seconds ?? 10 }),
+    duration: job.seconds,
     requests: [
       {
         method: job.method,

@@ -21,9 +21,7 @@ export interface LoadJob {
     | { readonly kind: 'create'; readonly path: string }
     | { readonly kind: 'read'; readonly paths: readonly string[] };
   readonly connections: number;
-  /** Seconds to run, or a number of requests when amount is given. */
-  readonly seconds?: number;
-  readonly amount?: number;
+  readonly seconds: number;
 }
 
 export interface LoadResult {
