@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import autocannon from 'autocannon';
-import { headers, type LoadJob, type RawResult } from './load.js';
+import { headers, methodOf, type LoadJob, type RawResult } from './load.js';
 import { serviceRequestBody } from './service-request-body.js';
 
 /**
@@ -27,7 +27,7 @@ async function run(job: LoadJob): Promise<RawResult> {
     duration: job.seconds,
     requests: [
       {
-        method: job.method,
+        method: methodOf(job.requests),
         setupRequest: (request) => {
           const { path, body } = next();
           return {

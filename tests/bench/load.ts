@@ -15,13 +15,18 @@ export interface LoadJob {
   readonly baseUrl: string;
   /** Access token sent as a bearer token with every request; none for the baseline. */
   readonly token?: string;
-  readonly method: 'GET' | 'POST';
-  /** POST a new ServiceRequest to path each time, or GET the paths in turn. */
-  readonly requests:
-    | { readonly kind: 'create'; readonly path: string }
-    | { readonly kind: 'read'; readonly paths: readonly string[] };
+  readonly requests: LoadRequests;
   readonly connections: number;
   readonly seconds: number;
+}
+
+/** POST a new ServiceRequest to path each time, or GET the paths in turn. */
+export type LoadRequests =
+  | { readonly kind: 'create'; readonly path: string }
+  | { readonly kind: 'read'; readonly paths: readonly string[] };
+
+export function methodOf(requests: LoadRequests): 'POST' | 'GET' {
+  return requests.kind === 'create' ? 'POST' : 'GET';
 }
 
 export interface LoadResult {
@@ -82,7 +87,7 @@ export class LoadGenerator {
     const { result } = reply;
     if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
       throw new Error(
-        `${job.method} ${job.baseUrl}: ${result.non2xx} non-2xx responses, ${result.errors} errors, ${result.timeouts} timeouts`,
+        `${methodOf(job.requests)} ${job.baseUrl}: ${result.non2xx} non-2xx responses, ${result.errors} errors, ${result.timeouts} timeouts`,
       );
     }
     return summarize([result], job);

@@ -1,4 +1,4 @@
-import { combine, LoadGenerator, type LoadResult } from './load.js';
+import { combine, LoadGenerator, type LoadRequests, type LoadResult } from './load.js';
 import { probeMachineSpeed } from './machine-speed.js';
 
 /** A server under test: where it creates and reads, and how to list ids it has created. */
@@ -55,29 +55,19 @@ export async function measureThroughput(
 ): Promise<ThroughputRun> {
   const generator = LoadGenerator.start();
   try {
-    const create = (target: ThroughputTarget) => (seconds: number) =>
+    const drive = (target: ThroughputTarget, requests: LoadRequests) => (seconds: number) =>
       generator.run({
         baseUrl: target.baseUrl,
         token: target.token,
-        method: 'POST',
         connections: CONNECTIONS,
         seconds,
-        requests: { kind: 'create', path: target.createPath },
+        requests,
       });
+    const create = (target: ThroughputTarget) => drive(target, { kind: 'create', path: target.createPath });
     const [ourCreate, baselineCreate] = await alternate([create(ours), create(baseline)], timing);
 
-    const read = async (target: ThroughputTarget) => {
-      const paths = (await target.createdIds()).map(target.readPath);
-      return (seconds: number) =>
-        generator.run({
-          baseUrl: target.baseUrl,
-          token: target.token,
-          method: 'GET',
-          connections: CONNECTIONS,
-          seconds,
-          requests: { kind: 'read', paths },
-        });
-    };
+    const read = async (target: ThroughputTarget) =>
+      drive(target, { kind: 'read', paths: (await target.createdIds()).map(target.readPath) });
     const [ourRead, baselineRead] = await alternate([await read(ours), await read(baseline)], timing);
     return {
       ours: { create: ourCreate, read: ourRead },
