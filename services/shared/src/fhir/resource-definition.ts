@@ -1,6 +1,7 @@
-import { getSearchParameters, parseFhirPath, type FhirPathAtom } from '@medplum/core';
+import { getSearchParameters } from '@medplum/core';
 import type { ResourceType } from '@medplum/fhirtypes';
 import { loadR4Definitions } from './r4-definitions.js';
+import { compileSearchExpression, type SearchExpression } from './search/search-expression.js';
 
 /** FHIR type-level and instance-level interactions a resource type can offer. */
 export type Interaction =
@@ -13,8 +14,8 @@ export interface SearchParameterDefinition {
   readonly type: SearchParameterType;
   /** FHIRPath for this resource type only, taken from the official SearchParameter. */
   readonly expression: string;
-  /** The same expression parsed once, so indexing a write does not parse it again. */
-  readonly fhirPath: FhirPathAtom;
+  /** The same expression compiled once, so indexing a write does not parse it again. */
+  readonly values: SearchExpression;
   /** Canonical URL of the official SearchParameter. */
   readonly definition: string;
   readonly targets: readonly string[];
@@ -75,7 +76,7 @@ export function defineResource(input: ResourceDefinitionInput): ResourceDefiniti
       name,
       type: parameter.type as SearchParameterType,
       expression,
-      fhirPath: parseFhirPath(expression),
+      values: compileSearchExpression(expression),
       definition: parameter.url,
       targets: parameter.target ?? [],
       documentation: parameter.description ?? '',

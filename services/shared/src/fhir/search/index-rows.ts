@@ -1,7 +1,7 @@
-import { evalFhirPathTyped, toTypedValue, type TypedValue } from '@medplum/core';
+import { toTypedValue, type TypedValue } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import type { ResourceDefinition, SearchParameterDefinition } from '../resource-definition.js';
-import { dateRange } from './date-range.js';
+import { dateRange, parseFhirDate } from './date-range.js';
 import { normalizeReference } from './reference.js';
 import { normalizeString } from './string-normalization.js';
 
@@ -33,14 +33,14 @@ export interface IndexRows {
 }
 
 /**
- * Evaluates every declared search parameter's FHIRPath on a resource and returns the rows the
+ * Evaluates every declared search parameter's expression on a resource and returns the rows the
  * search tables hold for it.
  */
 export function indexRowsFor(resource: Resource, definition: ResourceDefinition, baseUrl: string): IndexRows {
   const rows: IndexRows = { tokens: [], references: [], dates: [], strings: [] };
-  const input = [toTypedValue(resource)];
+  const input = toTypedValue(resource);
   for (const parameter of definition.searchParameters.values()) {
-    for (const value of evalFhirPathTyped(parameter.fhirPath, input)) {
+    for (const value of parameter.values(input)) {
       addRows(rows, parameter, value, baseUrl);
     }
   }
@@ -72,7 +72,9 @@ function addRows(
       const range =
         typed.type === 'Period'
           ? dateRange(value.start, value.end)
-          : dateRange(typed.value as string, typed.value as string);
+          : typeof typed.value === 'string'
+            ? parseFhirDate(typed.value)
+            : undefined;
       if (range) {
         rows.dates.push({ param, ...range });
       }
