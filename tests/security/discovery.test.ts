@@ -21,10 +21,12 @@ describe('SMART configuration', () => {
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.body).toMatchObject({
       issuer: issuer.url,
+      // oidc-provider's own routes, as the test issuer's discovery document names them.
       jwks_uri: `${issuer.url}/jwks`,
-      authorization_endpoint: `${issuer.url}/authorize`,
+      authorization_endpoint: `${issuer.url}/auth`,
       token_endpoint: `${issuer.url}/token`,
-      introspection_endpoint: `${issuer.url}/introspect`,
+      introspection_endpoint: `${issuer.url}/token/introspection`,
+      revocation_endpoint: `${issuer.url}/token/revocation`,
     });
   });
 

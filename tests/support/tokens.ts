@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { JWTPayload } from 'jose';
+import { TEST_AUDIENCE } from './test-audience.js';
 import { sharedTestIssuer, type SignOptions } from './test-issuer.js';
 
-/** PUBLIC_BASE_URL of every test app. */
-export const TEST_BASE_URL = 'http://peerbridge.test';
-
-/** The audience PeerBridge's test apps expect: `{PUBLIC_BASE_URL}/fhir`. */
-export const TEST_AUDIENCE = `${TEST_BASE_URL}/fhir`;
+export { TEST_AUDIENCE, TEST_BASE_URL } from './test-audience.js';
 
 export interface TokenOptions extends SignOptions {
   /** Space-separated SMART scopes; default `system/*.*`. */

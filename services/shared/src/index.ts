@@ -42,4 +42,6 @@ export * from './sandbox/demo-users.js';
 export * from './sandbox/demo-backend-keys.js';
 export { encodeLaunch, type LaunchContext } from './sandbox/launch-context.js';
 export * from './sandbox/demo-token.js';
+export { memoryAdapterFactory } from './sandbox/memory-adapter.js';
+export { introspectionAndRevocation } from './sandbox/token-endpoint-policies.js';
 export { runTokenCommand, TOKEN_COMMAND_USAGE } from './sandbox/token-command.js';

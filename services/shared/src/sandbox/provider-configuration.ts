@@ -6,6 +6,7 @@ import { escapeHtml } from './html.js';
 import { memoryAdapterFactory } from './memory-adapter.js';
 import { decodeLaunch, type LaunchContextStore } from './launch-context.js';
 import { generateCookieKeys, generateSigningKey } from './signing-key.js';
+import { introspectionAndRevocation } from './token-endpoint-policies.js';
 import {
   OPENID_AND_LAUNCH_SCOPES,
   grantableResourceScopes,
@@ -103,18 +104,7 @@ export function providerConfiguration(settings: SandboxSettings): Configuration 
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: {
-        enabled: true,
-        // The resource server may introspect any token; a client only its own.
-        allowedPolicy: (ctx, client, token) =>
-          client.clientId === SANDBOX_INTROSPECTION_CLIENT.clientId ||
-          token.clientId === ctx.oidc.client?.clientId,
-      },
-      // A client may revoke only its own tokens.
-      revocation: {
-        enabled: true,
-        allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
-      },
+      ...introspectionAndRevocation(SANDBOX_INTROSPECTION_CLIENT.clientId),
       resourceIndicators: {
         enabled: true,
         defaultResource: () => fhirBaseUrl,
