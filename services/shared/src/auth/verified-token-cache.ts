@@ -57,7 +57,7 @@ export class VerifiedTokenCache<T> {
 }
 
 // crypto.hash is the one-shot form of createHash: the same digest, without a Hash object per
-// request (a third of the cost for a token-sized input).
+// request (half the cost or less for a token-sized input).
 function keyOf(token: string): string {
   return hash('sha256', token, 'base64url');
 }
