@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   createValidator,
   migrateServices,
-  ResourceStore,
+  Repositories,
   type Database,
   type Queryable,
 } from '@peerbridge/shared';
@@ -12,7 +12,7 @@ import { ReferralWorkflow } from '../../services/referral/src/workflow/referral-
 import { ReferralWrites } from '../../services/referral/src/workflow/referral-writes.js';
 import { openTestDatabase } from '../support/test-database.js';
 import { footprint } from './support/fixtures.js';
-import type { ReferralDetails } from '../../services/referral/src/domain/referral.js';
+import type { Actor, ReferralDetails, ReferralStatus } from '../../services/referral/src/domain/referral.js';
 
 let db: Database;
 const validator = createValidator();
@@ -43,10 +43,23 @@ function failingOn(pattern: RegExp): Database {
   return { ...db, transaction: (fn) => db.transaction((tx) => fn(wrap(tx))) };
 }
 
-function workflowOn(database: Database): ReferralWorkflow {
-  const definitions = new Map(REFERRAL_RESOURCES.map((definition) => [definition.type, definition]));
-  const store = new ResourceStore(database, 'referral', definitions, 'http://peerbridge.test');
-  return new ReferralWorkflow(database, store, new ReferralWrites(store, validator, PROGRAM));
+/** The workflow on `database`, acting as a system principal (these tests are about atomicity, not access). */
+function workflowOn(database: Database) {
+  const repo = new Repositories({
+    db: database,
+    schema: 'referral',
+    definitions: REFERRAL_RESOURCES,
+    validator,
+    baseUrl: 'http://peerbridge.test',
+  }).forSystem('outbox-atomicity-test');
+  const workflow = new ReferralWorkflow(database, new ReferralWrites(PROGRAM));
+  return {
+    create: (details: ReferralDetails, actor: Actor) => workflow.create(repo, details, actor),
+    changeStatus: (id: string, to: ReferralStatus, reason: string | undefined, actor: Actor) =>
+      workflow.changeStatus(repo, id, to, reason, actor),
+    get: (id: string) => workflow.get(repo, id),
+    history: (id: string) => workflow.history(repo, id),
+  };
 }
 
 describe('a change and its outbox event commit together', () => {

@@ -1,4 +1,4 @@
-import { FHIR_STORE_MIGRATIONS, fhirRouter, ResourceStore, type ServiceModule } from '@peerbridge/shared';
+import { FHIR_STORE_MIGRATIONS, fhirRouter, Repositories, type ServiceModule } from '@peerbridge/shared';
 import { Router } from 'express';
 import { REFERRAL_RESOURCES } from './fhir/resource-definitions.js';
 import { referralDocs } from './http/docs.js';
@@ -25,14 +25,15 @@ export const referralService: ServiceModule = {
   migrations: [FHIR_STORE_MIGRATIONS, REFERRAL_MIGRATIONS],
   resources: REFERRAL_RESOURCES,
   createRouter({ config, db, validator }) {
-    const store = new ResourceStore(
+    const repositories = new Repositories({
       db,
-      SCHEMA,
-      new Map(REFERRAL_RESOURCES.map((definition) => [definition.type, definition])),
-      config.publicBaseUrl,
-    );
-    const writes = new ReferralWrites(store, validator, DEFAULT_PROGRAM);
-    const workflow = new ReferralWorkflow(db, store, writes);
+      schema: SCHEMA,
+      definitions: REFERRAL_RESOURCES,
+      validator,
+      baseUrl: config.publicBaseUrl,
+    });
+    const writes = new ReferralWrites(DEFAULT_PROGRAM);
+    const workflow = new ReferralWorkflow(db, writes);
     const document = loadOpenApiDocument(config.publicBaseUrl);
     const router = Router();
     router.use(referralDocs(document));
@@ -40,7 +41,8 @@ export const referralService: ServiceModule = {
       '/api/referral',
       referralApi({
         workflow,
-        document: loadOpenApiDocument(config.publicBaseUrl),
+        repositories,
+        document,
         baseUrl: config.publicBaseUrl,
       }),
     );
@@ -48,9 +50,9 @@ export const referralService: ServiceModule = {
       fhirRouter({
         baseUrl: config.publicBaseUrl,
         definitions: REFERRAL_RESOURCES,
-        store,
+        repositories,
         validator,
-        writeHandlers: referralWriteHandlers(workflow, new FhirReferralUpdates(db, store, writes)),
+        writeHandlers: referralWriteHandlers(workflow, new FhirReferralUpdates(db, writes)),
       }),
     );
     return router;

@@ -8,7 +8,8 @@ import { actorOf } from './actor.js';
 /**
  * FHIR writes that are referral changes: a peer support ServiceRequest POSTed by an EHR creates
  * a referral exactly as createReferral does (one without the code is stored as it is), and a
- * Task or ServiceRequest PUT goes through the same lifecycle rules as the REST API.
+ * Task or ServiceRequest PUT goes through the same lifecycle rules as the REST API. Each runs
+ * with the caller's repository.
  */
 export function referralWriteHandlers(
   workflow: ReferralWorkflow,
@@ -18,10 +19,10 @@ export function referralWriteHandlers(
     [
       'ServiceRequest',
       {
-        async create(resource, q, locals) {
+        async create(resource, repo, q) {
           const request = resource as ServiceRequest;
           if (!isPeerSupportReferral(request)) {
-            return workflow.createPlainServiceRequest(request, q);
+            return workflow.createPlainServiceRequest(repo, request, q);
           }
           if (request.status !== 'active') {
             throw unprocessable(
@@ -30,24 +31,29 @@ export function referralWriteHandlers(
             );
           }
           const details = referralDetailsFromServiceRequest(request, workflow.defaultProgram);
-          const { serviceRequest } = await workflow.create(details, actorOf(locals), {
+          const { serviceRequest } = await workflow.create(repo, details, actorOf({ auth: repo.caller }), {
             received: request,
             q,
           });
           return serviceRequest;
         },
-        update: (resource, expectedVersion) =>
-          updates.updateServiceRequest(resource as ServiceRequest & { id: string }, expectedVersion),
-        delete: (id) => updates.delete('ServiceRequest', id),
+        update: (resource, expectedVersion, repo) =>
+          updates.updateServiceRequest(repo, resource as ServiceRequest & { id: string }, expectedVersion),
+        delete: (_type, id, repo) => updates.delete(repo, 'ServiceRequest', id),
       },
     ],
     [
       'Task',
       {
-        create: (resource, q) => updates.createTask(resource as Task, q),
-        update: (resource, expectedVersion, locals) =>
-          updates.updateTask(resource as Task & { id: string }, expectedVersion, actorOf(locals)),
-        delete: (id) => updates.delete('Task', id),
+        create: (resource, repo, q) => updates.createTask(repo, resource as Task, q),
+        update: (resource, expectedVersion, repo) =>
+          updates.updateTask(
+            repo,
+            resource as Task & { id: string },
+            expectedVersion,
+            actorOf({ auth: repo.caller }),
+          ),
+        delete: (_type, id, repo) => updates.delete(repo, 'Task', id),
       },
     ],
   ]);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { requirePermission } from '@peerbridge/shared';
+import { requireAuth, requirePermission, type Repositories } from '@peerbridge/shared';
 import { Router, type Request, type Response } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { ReferralWorkflow } from '../workflow/referral-workflow.js';
@@ -27,10 +27,13 @@ type Ok<Op extends keyof operations, Status extends number> =
  */
 export function referralApi(options: {
   workflow: ReferralWorkflow;
+  repositories: Repositories;
   document: OpenApiDocument;
   baseUrl: string;
 }) {
-  const { workflow, baseUrl } = options;
+  const { workflow, repositories, baseUrl } = options;
+  // Every handler works through the caller's repository: scopes and patient compartment apply.
+  const repo = (res: Response) => repositories.forCaller(requireAuth(res));
   const router = Router();
   // The SMART permission each operation needs, as its `security` in the contract names it;
   // checked before the body is validated, so a caller without it learns nothing about the API.
@@ -56,6 +59,7 @@ export function referralApi(options: {
     const actor = actorOf(res.locals);
     const key = req.get('idempotency-key');
     const { created, referral } = await workflow.create(
+      repo(res),
       fromApiReferralInput(body, workflow.defaultProgram),
       actor,
       key ? { idempotency: { clientId: actor.clientId ?? '', key, requestHash: hashOf(body) } } : {},
@@ -72,7 +76,7 @@ export function referralApi(options: {
     const query = req.query as unknown as NonNullable<Query<'listReferrals'>>;
     const limit = query.limit ?? 20;
     const offset = query.offset ?? 0;
-    const page = await workflow.list({
+    const page = await workflow.list(repo(res), {
       patient: query.patient,
       status: query.status,
       requester: query.requester,
@@ -92,13 +96,16 @@ export function referralApi(options: {
   });
 
   router.get('/referrals/:referralId', async (req: Request, res: Response) => {
-    const payload: Ok<'getReferral', 200> = toApiReferral(await workflow.get(String(req.params.referralId)));
+    const payload: Ok<'getReferral', 200> = toApiReferral(
+      await workflow.get(repo(res), String(req.params.referralId)),
+    );
     res.json(payload);
   });
 
   router.post('/referrals/:referralId/status', async (req: Request, res: Response) => {
     const body = req.body as Body<'changeReferralStatus'>;
     const referral = await workflow.changeStatus(
+      repo(res),
       String(req.params.referralId),
       body.status,
       body.reason,
@@ -110,7 +117,7 @@ export function referralApi(options: {
 
   router.get('/referrals/:referralId/history', async (req: Request, res: Response) => {
     const referralId = String(req.params.referralId);
-    const transitions = await workflow.history(referralId);
+    const transitions = await workflow.history(repo(res), referralId);
     const payload: Ok<'getReferralHistory', 200> = { referralId, items: transitions.map(toApiTransition) };
     res.json(payload);
   });

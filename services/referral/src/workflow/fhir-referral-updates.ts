@@ -5,7 +5,7 @@ import {
   unprocessable,
   type Database,
   type Queryable,
-  type ResourceStore,
+  type Repository,
 } from '@peerbridge/shared';
 import { assertTransition, type TransitionFields } from '../domain/lifecycle.js';
 import { REFERRAL_STATUSES, type Actor, type ReferralStatus } from '../domain/referral.js';
@@ -16,13 +16,13 @@ import type { ReferralWrites } from './referral-writes.js';
 const TASK_FIELDS: TransitionFields = { status: 'Task.status', reason: 'Task.statusReason' };
 
 /**
- * FHIR updates of a referral's resources, held to the same rules as the REST API. Resources
- * that belong to no referral are stored as any FHIR resource would be.
+ * FHIR updates of a referral's resources, held to the same rules as the REST API, each through
+ * the caller's repository. Resources that belong to no referral are stored as any FHIR resource
+ * would be.
  */
 export class FhirReferralUpdates {
   constructor(
     private readonly db: Database,
-    private readonly store: ResourceStore,
     private readonly writes: ReferralWrites,
   ) {}
 
@@ -31,6 +31,7 @@ export class FhirReferralUpdates {
    * a new status goes through the same state machine as changeStatus.
    */
   async updateTask(
+    repo: Repository,
     incoming: Task & { id: string },
     expectedVersion: number | undefined,
     actor: Actor,
@@ -38,9 +39,9 @@ export class FhirReferralUpdates {
     return this.db.transaction(async (tx) => {
       const referralId = await lockReferralOfTask(tx, incoming.id);
       if (!referralId) {
-        return this.store.update(incoming, expectedVersion, tx);
+        return repo.update(incoming, expectedVersion, { q: tx });
       }
-      const current = (await this.store.read('Task', incoming.id, tx)) as Task;
+      const current = await repo.readForWrite('Task', incoming.id, 'u', { q: tx });
       if (expectedVersion !== undefined && String(expectedVersion) !== current.meta?.versionId) {
         throw preconditionFailed(
           `Version conflict: If-Match names version ${expectedVersion}, current is ${current.meta?.versionId}`,
@@ -53,7 +54,7 @@ export class FhirReferralUpdates {
         throw unprocessable("A referral's Task cannot change its patient", 'Task.for');
       }
       if (incoming.status === current.status) {
-        const stored = await this.store.update(this.writes.valid(incoming), expectedVersion, tx);
+        const stored = await repo.update(incoming, expectedVersion, { q: tx });
         await this.writes.emit(tx, 'referral.updated', referralId, [stored], stored.meta!.lastUpdated!);
         return stored;
       }
@@ -66,7 +67,7 @@ export class FhirReferralUpdates {
       }
       const reason = incoming.statusReason?.text;
       assertTransition(current.status as ReferralStatus, to, reason, TASK_FIELDS);
-      const { task } = await this.writes.applyTransition(tx, {
+      const { task } = await this.writes.applyTransition(repo, tx, {
         referralId,
         current,
         next: incoming,
@@ -84,15 +85,16 @@ export class FhirReferralUpdates {
    * and its patient and code stay, so the two resources never disagree.
    */
   async updateServiceRequest(
+    repo: Repository,
     incoming: ServiceRequest & { id: string },
     expectedVersion: number | undefined,
   ): Promise<ServiceRequest> {
     return this.db.transaction(async (tx) => {
       const taskId = await lockReferral(tx, incoming.id);
       if (!taskId) {
-        return this.store.update(incoming, expectedVersion, tx);
+        return repo.update(incoming, expectedVersion, { q: tx });
       }
-      const current = (await this.store.read('ServiceRequest', incoming.id, tx)) as ServiceRequest;
+      const current = await repo.readForWrite('ServiceRequest', incoming.id, 'u', { q: tx });
       if (incoming.status !== current.status) {
         throw unprocessable(
           `A referral's ServiceRequest.status follows its Task; change Task/${taskId} instead`,
@@ -106,14 +108,14 @@ export class FhirReferralUpdates {
         throw unprocessable('A referral must keep the peer support referral code', 'ServiceRequest.code');
       }
       referralDetailsFromServiceRequest(incoming, this.writes.defaultProgram);
-      const stored = await this.store.update(incoming, expectedVersion, tx);
+      const stored = await repo.update(incoming, expectedVersion, { q: tx });
       await this.writes.emit(tx, 'referral.updated', incoming.id, [stored], stored.meta!.lastUpdated!);
       return stored;
     });
   }
 
   /** A new Task may not claim a referral's ServiceRequest: each referral has exactly one Task. */
-  async createTask(task: Task, q: Queryable | undefined): Promise<Task> {
+  async createTask(repo: Repository, task: Task, q: Queryable | undefined): Promise<Task> {
     const focus = /^ServiceRequest\/([A-Za-z0-9\-.]{1,64})$/.exec(task.focus?.reference ?? '')?.[1];
     const existing = focus ? await findTaskId(q ?? this.db, focus) : undefined;
     if (existing) {
@@ -122,23 +124,25 @@ export class FhirReferralUpdates {
         'Task.focus',
       );
     }
-    return this.store.create(task, q);
+    return repo.create(task, { q });
   }
 
   /**
    * A referral's ServiceRequest and Task are never deleted, so its closed loop stays on record;
    * cancelling the referral is how it ends. Other resources are deleted as usual.
    */
-  async delete(resourceType: 'ServiceRequest' | 'Task', id: string): Promise<void> {
+  async delete(repo: Repository, resourceType: 'ServiceRequest' | 'Task', id: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       const referral =
         resourceType === 'Task' ? await lockReferralOfTask(tx, id) : (await lockReferral(tx, id)) && id;
       if (referral) {
+        // Only a caller who may delete it learns why it cannot be deleted.
+        await repo.readForWrite(resourceType, id, 'd', { q: tx });
         throw conflict(
           `${resourceType}/${id} belongs to referral ${referral} and cannot be deleted; cancel the referral instead`,
         );
       }
-      await this.store.delete(resourceType, id, tx);
+      await repo.delete(resourceType, id, { q: tx });
     });
   }
 }

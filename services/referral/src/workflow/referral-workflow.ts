@@ -4,8 +4,9 @@ import {
   parseSearchRequest,
   unprocessable,
   type Database,
+  type Grant,
   type Queryable,
-  type ResourceStore,
+  type Repository,
 } from '@peerbridge/shared';
 import { assertTransition, type TransitionFields } from '../domain/lifecycle.js';
 import type { Actor, Referral, ReferralDetails, ReferralStatus, Transition } from '../domain/referral.js';
@@ -53,15 +54,22 @@ export interface ReferralPage {
 
 const REST_FIELDS: TransitionFields = { status: 'status', reason: 'reason' };
 
+// A referral is one aggregate: its ServiceRequest is the root, and the operations on it are
+// granted by the permission on the root (create, read, search) or on its Task (status changes).
+const CREATE: Grant = { resourceType: 'ServiceRequest', action: 'c' };
+const READ: Grant = { resourceType: 'ServiceRequest', action: 'r' };
+const SEARCH: Grant = { resourceType: 'ServiceRequest', action: 's' };
+
 /**
  * Creating, reading and moving referrals: what createReferral, the other REST operations and an
- * EHR's FHIR create do. A create writes the ServiceRequest, the Task, the first transition and
- * the outbox event in one transaction.
+ * EHR's FHIR create do, each for the caller whose repository it is given. A create writes the
+ * ServiceRequest, the Task, the first transition and the outbox event in one transaction.
+ * The referral tables (which Task tracks which referral, transitions) are read only to find a
+ * referral's resources, and written only after the caller's repository let the change through.
  */
 export class ReferralWorkflow {
   constructor(
     private readonly db: Database,
-    private readonly store: ResourceStore,
     private readonly writes: ReferralWrites,
   ) {}
 
@@ -70,6 +78,7 @@ export class ReferralWorkflow {
   }
 
   async create(
+    repo: Repository,
     details: ReferralDetails,
     actor: Actor,
     options: CreateOptions = {},
@@ -86,20 +95,18 @@ export class ReferralWorkflow {
           );
         }
         if (earlier) {
-          const { referral, serviceRequest } = await this.writes.load(tx, earlier.referralId);
+          const { referral, serviceRequest } = await this.writes.load(repo, tx, earlier.referralId, CREATE);
           return { created: false, referral, serviceRequest };
         }
       }
       const now = new Date().toISOString();
-      const serviceRequest = this.writes.valid(
-        merged(
-          options.received,
-          toFhirServiceRequest(details, 'requested', options.received?.authoredOn ?? now),
-        ),
+      const serviceRequest = merged(
+        options.received,
+        toFhirServiceRequest(details, 'requested', options.received?.authoredOn ?? now),
       );
-      const storedRequest = await this.store.create(serviceRequest, tx);
-      const task = this.writes.valid(toFhirTask(details, storedRequest.id!, 'requested', now));
-      const storedTask = await this.store.create(task, tx);
+      const storedRequest = await repo.create(serviceRequest, { q: tx });
+      const task = toFhirTask(details, storedRequest.id!, 'requested', now);
+      const storedTask = await repo.create(task, { q: tx, partOf: CREATE });
       const id = storedRequest.id!;
       await insertReferral(tx, id, storedTask.id!);
       await recordTransition(tx, id, { from: null, to: 'requested', actor, at: now, taskVersion: '1' });
@@ -117,17 +124,18 @@ export class ReferralWorkflow {
 
   /** A ServiceRequest that is not a peer support referral is stored as it is. */
   async createPlainServiceRequest(
+    repo: Repository,
     request: ServiceRequest,
     q: Queryable | undefined,
   ): Promise<ServiceRequest> {
-    return this.store.create(request, q);
+    return repo.create(request, { q });
   }
 
-  async get(id: string): Promise<Referral> {
-    return (await this.writes.load(this.db, id)).referral;
+  async get(repo: Repository, id: string): Promise<Referral> {
+    return (await this.writes.load(repo, this.db, id, READ)).referral;
   }
 
-  async list(filter: ReferralFilter): Promise<ReferralPage> {
+  async list(repo: Repository, filter: ReferralFilter): Promise<ReferralPage> {
     const query: [string, string][] = [['code', `${FULFILL.system}|${FULFILL.code}`]];
     if (filter.patient) query.push(['subject', filter.patient]);
     if (filter.status?.length) query.push(['status', filter.status.join(',')]);
@@ -136,28 +144,34 @@ export class ReferralWorkflow {
     if (filter.authoredTo) query.push(['authored-on', `le${filter.authoredTo}`]);
     query.push(['_sort', '-authored-on'], ['_include', 'Task:focus']);
     query.push(['_count', String(filter.limit)], ['_offset', String(filter.offset)]);
-    const result = await this.store.search(parseSearchRequest(TASK, query, { strict: true }));
+    const result = await repo.search<Task>(parseSearchRequest(TASK, query, { strict: true }), {
+      partOf: SEARCH,
+    });
     const requests = new Map(
       result.included
         .filter((resource): resource is ServiceRequest => resource.resourceType === 'ServiceRequest')
         .map((request) => [`ServiceRequest/${request.id}`, request]),
     );
-    const referrals = (result.matches as Task[]).flatMap((task) => {
+    const referrals = result.matches.flatMap((task) => {
       const request = requests.get(task.focus?.reference ?? '');
       return request ? [referralFromFhir(request, task, this.defaultProgram)] : [];
     });
     return { referrals, total: result.total ?? referrals.length, hasMore: result.hasMore };
   }
 
-  async history(id: string): Promise<Transition[]> {
-    if (!(await findTaskId(this.db, id))) {
+  /** The transitions of a referral whose Task the caller may read. */
+  async history(repo: Repository, id: string): Promise<Transition[]> {
+    const taskId = await findTaskId(this.db, id);
+    if (!taskId) {
       throw notFound(`Referral ${id} not found`);
     }
+    await repo.read('Task', taskId);
     return listTransitions(this.db, id);
   }
 
   /** The REST way: a target status and a reason. */
   async changeStatus(
+    repo: Repository,
     id: string,
     to: ReferralStatus,
     reason: string | undefined,
@@ -168,10 +182,10 @@ export class ReferralWorkflow {
       if (!taskId) {
         throw notFound(`Referral ${id} not found`);
       }
-      const current = (await this.store.read('Task', taskId, tx)) as Task;
+      const current = await repo.readForWrite('Task', taskId, 'u', { q: tx });
       const from = current.status as ReferralStatus;
       assertTransition(from, to, reason, REST_FIELDS);
-      const { referral } = await this.writes.applyTransition(tx, {
+      const { referral } = await this.writes.applyTransition(repo, tx, {
         referralId: id,
         current,
         next: current,

@@ -1,9 +1,8 @@
 import type { Resource, ServiceRequest, Task } from '@medplum/fhirtypes';
-import { notFound, type Queryable, type ResourceStore, type ResourceValidator } from '@peerbridge/shared';
+import { notFound, type Grant, type Queryable, type Repository } from '@peerbridge/shared';
 import { serviceRequestStatusFor } from '../domain/lifecycle.js';
 import type { Actor, Referral, ReferralStatus } from '../domain/referral.js';
 import { referralFromFhir } from '../fhir/from-fhir.js';
-import { REFERRAL_RESOURCES } from '../fhir/resource-definitions.js';
 import { omit } from '../fhir/omit.js';
 import { taskStatusFields } from '../fhir/to-fhir.js';
 import {
@@ -13,10 +12,6 @@ import {
   type ChangedResource,
   type ReferralEventType,
 } from '../store/referral-tables.js';
-
-const PROFILES = new Map<string, string | undefined>(
-  REFERRAL_RESOURCES.map((definition) => [definition.type, definition.profile]),
-);
 
 /** One checked transition to write: the Task as it is, as the caller wants it, and the move. */
 export interface TransitionChange {
@@ -31,20 +26,20 @@ export interface TransitionChange {
   readonly expectedVersion: number | undefined;
 }
 
+/** A status change is an update of the referral's Task; the ServiceRequest follows under it. */
+const TASK_UPDATE: Grant = { resourceType: 'Task', action: 'u' };
+
 /**
- * The writes every referral change is made of, each inside the caller's transaction: the new
- * resource versions, the transition row and the outbox event. Because they share the
- * transaction, none of them can exist without the others.
+ * The writes every referral change is made of, each inside the caller's transaction and through
+ * the caller's repository: the new resource versions, the transition row and the outbox event.
+ * Because they share the transaction, none of them can exist without the others.
  */
 export class ReferralWrites {
-  constructor(
-    private readonly store: ResourceStore,
-    private readonly validator: ResourceValidator,
-    readonly defaultProgram: string,
-  ) {}
+  constructor(readonly defaultProgram: string) {}
 
   /** Moves the Task to `to`, lets the ServiceRequest follow, and records the transition. */
   async applyTransition(
+    repo: Repository,
     tx: Queryable,
     change: TransitionChange,
   ): Promise<{ referral: Referral; task: Task }> {
@@ -52,7 +47,7 @@ export class ReferralWrites {
     const now = new Date().toISOString();
     const rest = omit(next, 'statusReason', 'businessStatus');
     const previousBusiness = current.businessStatus?.coding?.[0];
-    const task = this.valid({
+    const task: Task & { id: string } = {
       ...rest,
       status: to,
       ...taskStatusFields(
@@ -67,15 +62,20 @@ export class ReferralWrites {
           : undefined,
       ),
       lastModified: now,
-    } as Task & { id: string });
-    const storedTask = await this.store.update(task, expectedVersion, tx);
-    let request = (await this.store.read('ServiceRequest', referralId, tx)) as ServiceRequest & {
-      id: string;
+      id: current.id!,
     };
+    const storedTask = await repo.update(task, expectedVersion, { q: tx });
+    let request: ServiceRequest = await repo.read('ServiceRequest', referralId, {
+      q: tx,
+      partOf: TASK_UPDATE,
+    });
     const changed: Resource[] = [storedTask];
     const requestStatus = serviceRequestStatusFor(to);
     if (request.status !== requestStatus) {
-      request = await this.store.update({ ...request, status: requestStatus }, undefined, tx);
+      request = await repo.update({ ...request, id: referralId, status: requestStatus }, undefined, {
+        q: tx,
+        partOf: TASK_UPDATE,
+      });
       changed.unshift(request);
     }
     await recordTransition(tx, referralId, {
@@ -90,13 +90,22 @@ export class ReferralWrites {
     return { referral: referralFromFhir(request, storedTask, this.defaultProgram), task: storedTask };
   }
 
-  async load(q: Queryable, id: string): Promise<{ referral: Referral; serviceRequest: ServiceRequest }> {
+  /**
+   * A referral as the caller may see it under `grant` (the permission of the operation that
+   * reads it): its ServiceRequest and, as part of it, its Task.
+   */
+  async load(
+    repo: Repository,
+    q: Queryable,
+    id: string,
+    grant: Grant,
+  ): Promise<{ referral: Referral; serviceRequest: ServiceRequest }> {
     const taskId = await findTaskId(q, id);
     if (!taskId) {
       throw notFound(`Referral ${id} not found`);
     }
-    const serviceRequest = (await this.store.read('ServiceRequest', id, q)) as ServiceRequest;
-    const task = (await this.store.read('Task', taskId, q)) as Task;
+    const serviceRequest = await repo.read('ServiceRequest', id, { q, partOf: grant });
+    const task = await repo.read('Task', taskId, { q, partOf: grant });
     return { referral: referralFromFhir(serviceRequest, task, this.defaultProgram), serviceRequest };
   }
 
@@ -112,11 +121,5 @@ export class ReferralWrites {
       versionId: resource.meta!.versionId!,
     }));
     await appendEvent(tx, type, referralId, changed, at);
-  }
-
-  /** Every resource PeerBridge writes must pass what a client's would: base R4 and its profile. */
-  valid<T extends Resource>(resource: T): T {
-    this.validator.validate(resource, PROFILES.get(resource.resourceType));
-    return resource;
   }
 }

@@ -1,4 +1,3 @@
-import type { Response } from 'express';
 import type { Resource } from '@medplum/fhirtypes';
 import { notFound } from '../errors/operation-outcome-error.js';
 import type { ResourceDefinition } from '../fhir/resource-definition.js';
@@ -13,8 +12,20 @@ import {
 import type { AuthContext } from './auth-context.js';
 import { insufficientScope } from './auth-errors.js';
 import { patientCompartmentParameters } from './patient-compartment.js';
-import { assertPermitted, requireAuth } from './require-permission.js';
+import { assertPermitted } from './require-permission.js';
 import type { ResourceScope, ScopeAction } from './scopes.js';
+
+/**
+ * The permission an access is made under: normally the action on the resource's own type, but
+ * for a resource that is part of an aggregate (a referral's Task when the referral's
+ * ServiceRequest is read) the permission on the aggregate's root. Granular scope queries are
+ * written for the root's type, so they apply to the root only; the patient compartment applies
+ * to every part.
+ */
+export interface Grant {
+  readonly resourceType: string;
+  readonly action: ScopeAction;
+}
 
 /**
  * What one caller may do with one resource type for one action, worked out from the token's
@@ -27,20 +38,20 @@ export class ResourceAccess {
   private constructor(
     private readonly auth: AuthContext,
     private readonly definition: ResourceDefinition,
+    private readonly grant: Grant,
     readonly restriction: AccessRestriction | undefined,
     private readonly baseUrl: string,
   ) {}
 
-  /** 401 without a token, 403 insufficient_scope when no scope grants the action. */
+  /** 403 insufficient_scope when no scope grants the permission. */
   static of(
-    res: Response,
+    auth: AuthContext,
     definition: ResourceDefinition,
-    action: ScopeAction,
+    grant: Grant,
     baseUrl: string,
   ): ResourceAccess {
-    const auth = requireAuth(res);
-    assertPermitted(auth, definition.type, action);
-    return new ResourceAccess(auth, definition, restrictionFor(auth, definition, action), baseUrl);
+    assertPermitted(auth, grant.resourceType, grant.action);
+    return new ResourceAccess(auth, definition, grant, restrictionFor(auth, definition, grant), baseUrl);
   }
 
   covers(resource: Resource): boolean {
@@ -77,8 +88,14 @@ export class ResourceAccess {
       const parameter = this.definition.searchParameters.get(include.split(':')[1] ?? '');
       for (const target of parameter?.targets ?? []) {
         const definition = includable.get(target);
-        if (definition && this.auth.can(target, 'r')) {
-          includeRestrictions.set(target, restrictionFor(this.auth, definition, 'r') ?? 'all');
+        // Included resources are read: under their own read permission, or, for a part of an
+        // aggregate, under the permission the whole search was granted.
+        const grant: Grant =
+          this.grant.resourceType === this.definition.type
+            ? { resourceType: target, action: 'r' }
+            : this.grant;
+        if (definition && this.auth.can(grant.resourceType, grant.action)) {
+          includeRestrictions.set(target, restrictionFor(this.auth, definition, grant) ?? 'all');
         }
       }
     }
@@ -93,11 +110,12 @@ export class ResourceAccess {
 function restrictionFor(
   auth: AuthContext,
   definition: ResourceDefinition,
-  action: ScopeAction,
+  grant: Grant,
 ): AccessRestriction | undefined {
   const alternatives: SearchFilter[][] = [];
-  for (const scope of auth.grants(definition.type, action)) {
-    const filters = scopeFilters(definition, scope);
+  const ownType = grant.resourceType === definition.type;
+  for (const scope of auth.grants(grant.resourceType, grant.action)) {
+    const filters = ownType ? scopeFilters(definition, scope) : [];
     if (!filters) {
       continue;
     }

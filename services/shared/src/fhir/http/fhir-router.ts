@@ -3,16 +3,16 @@ import type { Resource } from '@medplum/fhirtypes';
 import {
   badRequest,
   methodNotAllowed,
-  OperationOutcomeError,
   outcome,
   preconditionFailed,
 } from '../../errors/operation-outcome-error.js';
 import type { Queryable } from '../../db/database.js';
-import { ResourceAccess } from '../../auth/resource-access.js';
+import type { Repositories } from '../../access/repositories.js';
+import type { Repository } from '../../access/repository.js';
+import { assertPermitted, requireAuth } from '../../auth/require-permission.js';
 import type { ScopeAction } from '../../auth/scopes.js';
 import type { Interaction, ResourceDefinition } from '../resource-definition.js';
 import { parseSearchRequest } from '../search/search-request.js';
-import type { ResourceStore } from '../store/resource-store.js';
 import type { ResourceValidator } from '../validation/resource-validator.js';
 import { historyBundle, searchsetBundle } from './bundles.js';
 import { fhirMediaTypes, sendFhir, versionHeaders, versionUrl } from './media-type.js';
@@ -21,28 +21,24 @@ import { queryPairs } from './query-pairs.js';
 
 /**
  * Writes of one resource type that a service handles itself (for example, a referral that must
- * create its Task in the same transaction). Without an entry the store is used directly.
+ * create its Task in the same transaction). Without an entry the caller's repository is used
+ * directly. Each gets the caller's repository, through which it makes every read and write.
  */
 export interface WriteHandlers {
-  /**
-   * q is the transaction to write in when the create is conditional. locals is the request's
-   * res.locals, where a handler finds who is writing (the auth context) to record it.
-   */
-  create?(resource: Resource, q: Queryable | undefined, locals: RequestLocals): Promise<Resource>;
+  /** q is the transaction to write in when the create is conditional. */
+  create?(resource: Resource, repo: Repository, q: Queryable | undefined): Promise<Resource>;
   update?(
     resource: Resource & { id: string },
     expectedVersion: number | undefined,
-    locals: RequestLocals,
+    repo: Repository,
   ): Promise<Resource>;
-  delete?(id: string, locals: RequestLocals): Promise<void>;
+  delete?(type: Resource['resourceType'], id: string, repo: Repository): Promise<void>;
 }
-
-export type RequestLocals = Readonly<Record<string, unknown>>;
 
 export interface FhirRouterOptions {
   readonly baseUrl: string;
   readonly definitions: readonly ResourceDefinition[];
-  readonly store: ResourceStore;
+  readonly repositories: Repositories;
   readonly validator: ResourceValidator;
   readonly writeHandlers?: ReadonlyMap<string, WriteHandlers>;
 }
@@ -56,12 +52,11 @@ const HISTORY_PAGE_SIZE = 100;
  * not declare answers 405.
  */
 export function fhirRouter(options: FhirRouterOptions): Router {
-  const { baseUrl, store, validator } = options;
+  const { baseUrl, repositories, validator } = options;
   const router = Router();
-  const includable = new Map(options.definitions.map((definition) => [definition.type, definition]));
 
   for (const definition of options.definitions) {
-    const { type } = definition;
+    const type = definition.type as Resource['resourceType'];
     const supports = (interaction: Interaction) => definition.interactions.includes(interaction);
     const writes = options.writeHandlers?.get(type) ?? {};
     const routes: Record<string, Partial<Record<'get' | 'post' | 'put' | 'delete', RequestHandler>>> = {};
@@ -74,19 +69,22 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       return resource;
     };
 
-    // Each handler first asks for the SMART permission its interaction needs (read, vread and
-    // history: r; search: s; create: c; update: u; delete: d) before touching the store.
-    const access = (res: Response, action: ScopeAction) =>
-      ResourceAccess.of(res, definition, action, baseUrl);
+    // Every handler works through the caller's repository, which checks the SMART permission
+    // each interaction needs (read, vread and history: r; search: s; create: c; update: u;
+    // delete: d) and the patient compartment before the store is touched.
+    // The permission is asked for first, so a caller without it learns nothing from parsing or
+    // validation errors.
+    const repo = (res: Response, action: ScopeAction): Repository => {
+      const caller = requireAuth(res);
+      assertPermitted(caller, type, action);
+      return repositories.forCaller(caller);
+    };
 
     const search: RequestHandler = async (req, res) => {
-      const allowed = access(res, 's');
+      const caller = repo(res, 's');
       const query = queryPairs(req);
-      const request = allowed.restrictSearch(
-        parseSearchRequest(definition, query, { strict: preferences(req).strict }),
-        includable,
-      );
-      const result = await store.search(request);
+      const request = parseSearchRequest(definition, query, { strict: preferences(req).strict });
+      const result = await caller.search(request);
       sendFhir(res, 200, searchsetBundle(baseUrl, request, query, result));
     };
 
@@ -98,34 +96,31 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       routes[typePath] = {
         ...routes[typePath],
         post: async (req, res) => {
-          const allowed = access(res, 'c');
+          const caller = repo(res, 'c');
           const resource = validated(req);
-          allowed.assertWritable(resource);
+          const create = (q: Queryable | undefined) =>
+            writes.create ? writes.create(resource, caller, q) : caller.create(resource, { q });
           const ifNoneExist = req.get('if-none-exist');
           if (ifNoneExist !== undefined) {
             const criteria = [...new URLSearchParams(ifNoneExist.slice(ifNoneExist.indexOf('?') + 1))];
             if (criteria.length === 0) {
               throw badRequest('If-None-Exist must hold search parameters, e.g. identifier=system|value');
             }
-            const { created, resource: stored } = await store.conditionalCreate(
-              allowed.restrictSearch(parseSearchRequest(definition, criteria, { strict: true }), includable),
-              (tx) => (writes.create ? writes.create(resource, tx, res.locals) : store.create(resource, tx)),
+            const { created, resource: stored } = await caller.conditionalCreate(
+              parseSearchRequest(definition, criteria, { strict: true }),
+              resource,
+              create,
             );
             return respondWithVersion(req, res, created ? 201 : 200, stored, baseUrl);
           }
-          const stored = await (writes.create
-            ? writes.create(resource, undefined, res.locals)
-            : store.create(resource));
-          respondWithVersion(req, res, 201, stored, baseUrl);
+          respondWithVersion(req, res, 201, await create(undefined), baseUrl);
         },
       };
     }
     if (supports('read')) {
       routes[instancePath] = {
         get: async (req, res) => {
-          const allowed = access(res, 'r');
-          const resource = await store.read(type, instanceId(req, type));
-          allowed.assertReadable(resource);
+          const resource = await repo(res, 'r').read(type, instanceId(req, type));
           versionHeaders(res, resource);
           sendFhir(res, 200, resource);
         },
@@ -135,17 +130,13 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       routes[instancePath] = {
         ...routes[instancePath],
         put: async (req, res) => {
-          const allowed = access(res, 'u');
+          const caller = repo(res, 'u');
           const id = instanceId(req, type);
           const resource = validated(req, id) as Resource & { id: string };
-          if (allowed.restriction) {
-            allowed.assertWritable(await store.read(type, id));
-            allowed.assertWritable(resource);
-          }
           const expected = ifMatchVersion(req.get('if-match'));
           const stored = await (writes.update
-            ? writes.update(resource, expected, res.locals)
-            : store.update(resource, expected));
+            ? writes.update(resource, expected, caller)
+            : caller.update(resource, expected));
           respondWithVersion(req, res, 200, stored, baseUrl);
         },
       };
@@ -154,15 +145,9 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       routes[instancePath] = {
         ...routes[instancePath],
         delete: async (req, res) => {
-          const allowed = access(res, 'd');
+          const caller = repo(res, 'd');
           const id = instanceId(req, type);
-          if (allowed.restriction) {
-            const current = await store.read(type, id).catch(alreadyDeleted);
-            if (current) {
-              allowed.assertWritable(current);
-            }
-          }
-          await (writes.delete ? writes.delete(id, res.locals) : store.delete(type, id));
+          await (writes.delete ? writes.delete(type, id, caller) : caller.delete(type, id));
           res.status(204).end();
         },
       };
@@ -170,18 +155,9 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     if (supports('history-instance')) {
       routes[`${instancePath}/_history`] = {
         get: async (req, res) => {
-          const allowed = access(res, 'r');
           const id = instanceId(req, type);
           const count = Math.min(Number(req.query._count) || HISTORY_PAGE_SIZE, 1000);
-          const [versions, total] = await Promise.all([
-            store.history(type, id, count, 0),
-            store.countVersions(type, id),
-          ]);
-          for (const version of versions) {
-            if (version.resource) {
-              allowed.assertReadable(version.resource);
-            }
-          }
+          const { versions, total } = await repo(res, 'r').history(type, id, count, 0);
           sendFhir(res, 200, historyBundle(baseUrl, type, id, versions, total));
         },
       };
@@ -189,9 +165,11 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     if (supports('vread')) {
       routes[`${instancePath}/_history/:versionId`] = {
         get: async (req, res) => {
-          const allowed = access(res, 'r');
-          const resource = await store.vread(type, instanceId(req, type), String(req.params.versionId));
-          allowed.assertReadable(resource);
+          const resource = await repo(res, 'r').vread(
+            type,
+            instanceId(req, type),
+            String(req.params.versionId),
+          );
           versionHeaders(res, resource);
           sendFhir(res, 200, resource);
         },
@@ -208,14 +186,6 @@ export function fhirRouter(options: FhirRouterOptions): Router {
     }
   }
   return router;
-}
-
-/** Deleting a deleted resource changes nothing, whoever it belonged to. */
-function alreadyDeleted(error: unknown): undefined {
-  if (error instanceof OperationOutcomeError && error.status === 410) {
-    return undefined;
-  }
-  throw error;
 }
 
 function labelRoute(path: string): RequestHandler {

@@ -30,6 +30,15 @@ export class ResourceValidator {
   }
 
   private readonly profileUrls: ReadonlySet<string>;
+  /** Objects that passed, so that a resource checked at the HTTP edge is not checked again on write. */
+  private readonly passed = new WeakMap<object, string>();
+
+  /** Validates unless this very object already passed against the same profile (or base type). */
+  validateOnce(resource: Resource, profileUrl?: string): void {
+    if (this.passed.get(resource) !== (profileUrl ?? resource.resourceType)) {
+      this.validate(resource, profileUrl);
+    }
+  }
 
   validate(resource: Resource, profileUrl?: string): void {
     if (profileUrl && !this.profileUrls.has(profileUrl)) {
@@ -52,6 +61,7 @@ export class ResourceValidator {
     if (issues.length > 0) {
       throw invalidResource(dedupe(issues));
     }
+    this.passed.set(resource, type);
   }
 
   private bindingIssues(tokens: Record<string, TypedValueWithPath[]>): OperationOutcomeIssue[] {
