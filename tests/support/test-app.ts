@@ -33,7 +33,7 @@ export interface TestApp {
 export async function startTestApp(
   services: readonly ServiceModule[],
   env: Record<string, string> = {},
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; db?: Database } = {},
 ): Promise<TestApp> {
   const issuer = await acquireSharedTestIssuer();
   const config = parseConfig(
@@ -46,7 +46,7 @@ export async function startTestApp(
     },
     { port: 0 },
   );
-  const db = await openTestDatabase();
+  const db = options.db ?? (await openTestDatabase());
   await migrateServices(db, services);
   const logger = options.logger ?? createLogger({ level: config.logLevel, service: 'test', silent: true });
   const app = createApp({ config, db, logger, validator: createValidator(), services });

@@ -3,6 +3,7 @@ export * from './logging/logger.js';
 export * from './logging/access-log.js';
 export * from './errors/operation-outcome-error.js';
 export * from './errors/error-handler.js';
+export * from './errors/database-errors.js';
 export * from './db/database.js';
 export * from './db/open-database.js';
 export * from './db/pglite-database.js';

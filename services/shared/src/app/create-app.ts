@@ -6,6 +6,7 @@ import { errorHandler, unknownRoute } from '../errors/error-handler.js';
 import { capabilityStatement } from '../fhir/http/capability-statement.js';
 import { FHIR_JSON, fhirMediaTypes, sendFhir } from '../fhir/http/media-type.js';
 import { accessLog } from '../logging/access-log.js';
+import { SEARCH_LIMITS } from '../fhir/search/search-request.js';
 import { authenticate } from '../auth/authenticate.js';
 import { firstIssuerMetadata, smartConfigurationRoute } from '../auth/discovery-routes.js';
 import { restSecurity } from '../auth/smart-configuration.js';
@@ -28,6 +29,22 @@ export interface AppOptions {
 }
 
 const VERSION = '0.1.0';
+
+/** /readyz answers within this, whatever the database or its pool are doing. */
+const READINESS_TIMEOUT_MS = 1000;
+
+/** Whether work succeeds within ms; a late or failed answer is "no", and is not waited for. */
+function answersWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const answered = work.then(
+    () => true,
+    () => false,
+  );
+  return Promise.race([answered, late]).finally(() => clearTimeout(timer));
+}
 
 /**
  * Builds the Express app for one or more services: hardening, access log, body parsing, health
@@ -53,17 +70,20 @@ export function createApp(options: AppOptions): Express {
       type: [FHIR_JSON, 'application/json', 'application/json+fhir'],
     }),
   );
-  app.use(express.urlencoded({ limit: config.bodyLimitBytes, extended: false }));
+  app.use(
+    express.urlencoded({
+      limit: config.bodyLimitBytes,
+      extended: false,
+      parameterLimit: SEARCH_LIMITS.parameters,
+    }),
+  );
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
     const accepting = options.isAcceptingTraffic?.() ?? true;
-    const databaseUp = await db.query('SELECT 1').then(
-      () => true,
-      () => false,
-    );
+    const databaseUp = await answersWithin(db.query('SELECT 1'), READINESS_TIMEOUT_MS);
     res
       .status(accepting && databaseUp ? 200 : 503)
       .json({ status: accepting && databaseUp ? 'ready' : 'unavailable' });

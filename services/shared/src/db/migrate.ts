@@ -29,7 +29,10 @@ export async function migrateSchema(
   assertIdentifier(schema);
   await db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`peerbridge-migrate:${schema}`]);
-    await tx.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET LOCAL search_path TO ${schema}`);
+    // A migration may rewrite a large table: the request statement_timeout does not apply to it.
+    await tx.exec(
+      `SET LOCAL statement_timeout = 0; CREATE SCHEMA IF NOT EXISTS ${schema}; SET LOCAL search_path TO ${schema}`,
+    );
     for (const set of sets) {
       const postgrator = new Postgrator({
         driver: 'pg',

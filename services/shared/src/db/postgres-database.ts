@@ -1,8 +1,33 @@
 import pg from 'pg';
 import type { Database, Queryable } from './database.js';
 
-export function openPostgresDatabase(connectionString: string, poolSize: number): Database {
-  const pool = new pg.Pool({ connectionString, max: poolSize });
+export interface DatabaseTimeouts {
+  /** Longest a statement may run before PostgreSQL cancels it (statement_timeout). */
+  readonly statementTimeoutMs: number;
+  /** Longest a query waits for a connection from a full pool before it fails. */
+  readonly connectionTimeoutMs: number;
+}
+
+/**
+ * No request may hold a connection for long or wait for one forever: a runaway statement is
+ * cancelled and a caller that cannot get a connection fails (503) instead of hanging.
+ */
+export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = {
+  statementTimeoutMs: 10_000,
+  connectionTimeoutMs: 5_000,
+};
+
+export function openPostgresDatabase(
+  connectionString: string,
+  poolSize: number,
+  timeouts: DatabaseTimeouts = DEFAULT_DATABASE_TIMEOUTS,
+): Database {
+  const pool = new pg.Pool({
+    connectionString,
+    max: poolSize,
+    statement_timeout: timeouts.statementTimeoutMs,
+    connectionTimeoutMillis: timeouts.connectionTimeoutMs,
+  });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
 

@@ -1,5 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logging/logger.js';
+import { SEARCH_LIMITS } from '../fhir/search/search-request.js';
+import { databaseUnavailable } from './database-errors.js';
 import {
   badRequest,
   notFound,
@@ -24,7 +26,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       next(error);
       return;
     }
-    const known = toOperationOutcomeError(error);
+    const unavailable = databaseUnavailable(error);
+    if (unavailable) {
+      logger.warn('database unavailable', { error: { name: describeName(error), code: codeOf(error) } });
+    }
+    const known = unavailable ?? toOperationOutcomeError(error);
     if (!known) {
       logger.error('unhandled error', { error: describe(error) });
     }
@@ -45,6 +51,9 @@ function toOperationOutcomeError(error: unknown): OperationOutcomeError | undefi
   if (type === 'entity.parse.failed') {
     return badRequest('The body is not valid JSON');
   }
+  if (type === 'parameters.too.many') {
+    return badRequest(`A search may have at most ${SEARCH_LIMITS.parameters} parameters`);
+  }
   if (type === 'entity.too.large') {
     return payloadTooLarge('The body is larger than this server accepts');
   }
@@ -52,6 +61,15 @@ function toOperationOutcomeError(error: unknown): OperationOutcomeError | undefi
     return badRequest('Unsupported body encoding or charset');
   }
   return undefined;
+}
+
+function describeName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** Name, message and stack only: never request data, which may hold PHI. */

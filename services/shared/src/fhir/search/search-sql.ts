@@ -93,7 +93,7 @@ function filterCondition(
   switch (parameter.type) {
     case 'token':
       rejectModifier(filter);
-      return lookup('search_token', anyOf(filter.values.map((value) => tokenCondition(value, params))));
+      return lookup('search_token', tokenCondition(filter.values, params));
     case 'reference': {
       const targets = filter.values.map((value) =>
         referenceTarget(filter, parameter.targets, value, baseUrl),
@@ -122,20 +122,47 @@ function filterCondition(
   }
 }
 
-function tokenCondition(value: string, params: SqlParams): string {
-  const bar = value.indexOf('|');
-  if (bar < 0) {
-    return `code = ${params.add(value)}`;
+/**
+ * A token parameter's alternatives as at most four conditions, one per form (`code`,
+ * `system|code`, `|code`, `system|`), each with one array parameter: the SQL, and so the time to
+ * plan it, stays the same size however many values the client sends.
+ */
+function tokenCondition(values: readonly string[], params: SqlParams): string {
+  const codes: string[] = [];
+  const pairs: { system: string; code: string }[] = [];
+  const withoutSystem: string[] = [];
+  const systems: string[] = [];
+  for (const value of values) {
+    const bar = value.indexOf('|');
+    if (bar < 0) {
+      codes.push(value);
+      continue;
+    }
+    const system = value.slice(0, bar);
+    const code = value.slice(bar + 1);
+    if (system === '') withoutSystem.push(code);
+    else if (code === '') systems.push(system);
+    else pairs.push({ system, code });
   }
-  const system = value.slice(0, bar);
-  const code = value.slice(bar + 1);
-  if (system === '') {
-    return `(code = ${params.add(code)} AND system IS NULL)`;
+  const conditions: string[] = [];
+  if (codes.length > 0) {
+    conditions.push(`code = ANY(${params.add(codes)}::text[])`);
   }
-  if (code === '') {
-    return `system = ${params.add(system)}`;
+  if (pairs.length > 0) {
+    // The code narrows through the (param, code, system) index; the pair then picks the system.
+    const pairCodes = params.add(pairs.map(({ code }) => code));
+    const pairKeys = params.add(pairs.map(({ system, code }) => `${system}|${code}`));
+    conditions.push(
+      `(code = ANY(${pairCodes}::text[]) AND system || '|' || code = ANY(${pairKeys}::text[]))`,
+    );
   }
-  return `(code = ${params.add(code)} AND system = ${params.add(system)})`;
+  if (withoutSystem.length > 0) {
+    conditions.push(`(code = ANY(${params.add(withoutSystem)}::text[]) AND system IS NULL)`);
+  }
+  if (systems.length > 0) {
+    conditions.push(`system = ANY(${params.add(systems)}::text[])`);
+  }
+  return anyOf(conditions);
 }
 
 function referenceTarget(
