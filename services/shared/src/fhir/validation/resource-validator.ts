@@ -7,6 +7,7 @@ import {
 import type { OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import { invalidResource } from '../../errors/operation-outcome-error.js';
 import { loadR4Definitions } from '../r4-definitions.js';
+import { structureIssues } from './structure-check.js';
 import type { ValueSetRegistry } from './value-set-registry.js';
 
 /**
@@ -47,6 +48,11 @@ export class ResourceValidator {
     // A profile's snapshot is the base definition narrowed (withSnapshot refuses anything else),
     // so validating against the profile checks every base R4 rule as well, in one pass.
     const type = profileUrl ?? resource.resourceType;
+    // The shape first: the validator and everything after it may rely on it.
+    const structural = structureIssues(resource as unknown as Record<string, unknown>);
+    if (structural.length > 0) {
+      throw invalidResource(structural);
+    }
     const issues: OperationOutcomeIssue[] = [];
     const tokens: Record<string, TypedValueWithPath[]> = {};
     try {
