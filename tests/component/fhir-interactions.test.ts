@@ -124,6 +124,24 @@ describe('conditional create', () => {
   });
 });
 
+describe('conditional create under a race', () => {
+  it('when concurrent conditional creates spell the same criteria in different orders, then exactly one resource exists', async () => {
+    const resource = serviceRequest();
+    const identifier = `identifier=${resource.identifier![0]!.system}|${resource.identifier![0]!.value}`;
+    const spellings = [`${identifier}&status=active`, `status=active&${identifier}`];
+    const post = (criteria: string) =>
+      api
+        .post('/fhir/ServiceRequest')
+        .set('Content-Type', 'application/fhir+json')
+        .set('If-None-Exist', criteria)
+        .send(resource);
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => post(spellings[i % 2]!)));
+    expect(responses.map((res) => res.status).sort()).toEqual([...Array(19).fill(200), 201]);
+    const search = await api.get(`/fhir/ServiceRequest?${identifier}`);
+    expect(search.body.total).toBe(1);
+  });
+});
+
 describe('read and vread', () => {
   it('when a stored resource is read, then it comes back with its ETag and Last-Modified', async () => {
     const created = await create();

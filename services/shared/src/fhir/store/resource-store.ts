@@ -160,7 +160,12 @@ export class ResourceStore {
     request: SearchRequest,
     create: (tx: Queryable) => Promise<Resource>,
   ): Promise<{ created: boolean; resource: Resource }> {
-    const lockKey = `${request.resourceType}?${JSON.stringify(request.filters.map((f) => [f.name, f.modifier, f.values]))}`;
+    // The lock is on what the criteria mean, not how they are spelled: the same filters in any
+    // order, with their alternatives in any order, take the same lock.
+    const criteria = request.filters
+      .map((f) => JSON.stringify([f.name, f.modifier ?? '', [...f.values].sort()]))
+      .sort();
+    const lockKey = `${request.resourceType}?${criteria.join('&')}`;
     return this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey]);
       const { matches } = await this.search(
