@@ -15,6 +15,7 @@ import type { Logger } from '../logging/logger.js';
 import { ResourceValidator } from '../fhir/validation/resource-validator.js';
 import { SANDBOX_MOUNT_PATH, createSandboxAuthServer } from '../sandbox/sandbox-auth-server.js';
 import type { ServiceModule } from './service-module.js';
+import { storableJsonText } from './storable-text.js';
 
 export interface AppOptions {
   readonly config: Config;
@@ -70,6 +71,7 @@ export function createApp(options: AppOptions): Express {
       type: [FHIR_JSON, 'application/json', 'application/json+fhir'],
     }),
   );
+  app.use(storableJsonText);
   app.use(
     express.urlencoded({
       limit: config.bodyLimitBytes,

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Express } from 'express';
 import type { Logger } from '../logging/logger.js';
+import { answerClientErrors } from './client-errors.js';
 
 export interface RunningServer {
   readonly server: Server;
@@ -23,6 +24,7 @@ export function runServer(options: {
   const { app, logger } = options;
   return new Promise((resolve) => {
     const server = app.listen(options.port, () => {
+      answerClientErrors(server, logger);
       const address = server.address();
       logger.info('listening', {
         port: typeof address === 'object' && address ? address.port : options.port,

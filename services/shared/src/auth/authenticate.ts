@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Logger } from '../logging/logger.js';
+import { badRequest } from '../errors/operation-outcome-error.js';
 import { invalidToken, issuerUnavailable, missingToken } from './auth-errors.js';
 import { IssuerUnavailableError } from './issuer-metadata.js';
 import { TokenRejectedError } from './jwt-access-token.js';
@@ -38,6 +39,12 @@ export function authenticate(verifier: TokenVerifier, logger: Logger): RequestHa
     if (isOpenRoute(req.path)) {
       return next();
     }
+    // Node keeps only the first of repeated Authorization headers; which one is meant is not
+    // ours to guess (RFC 6750 allows one way of sending a token per request).
+    if (authorizationHeaderCount(req.rawHeaders) > 1) {
+      logger.info('access denied', { reason: 'several_authorization_headers' });
+      throw badRequest('Send one Authorization header, not several', 'Authorization');
+    }
     const header = req.get('authorization');
     const match = header === undefined ? null : BEARER.exec(header);
     if (!match) {
@@ -59,4 +66,12 @@ export function authenticate(verifier: TokenVerifier, logger: Logger): RequestHa
     }
     next();
   };
+}
+
+function authorizationHeaderCount(rawHeaders: readonly string[]): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]!.toLowerCase() === 'authorization') count++;
+  }
+  return count;
 }

@@ -8,6 +8,7 @@ import {
   OperationOutcomeError,
   outcome,
   payloadTooLarge,
+  unsupportedMediaType,
 } from './operation-outcome-error.js';
 
 /** Any route nobody answered: a 404 OperationOutcome, never Express's HTML page. */
@@ -24,6 +25,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, next) => {
     if (res.headersSent) {
       next(error);
+      return;
+    }
+    if (typeOf(error) === 'request.aborted') {
+      // The client went away mid-body: nobody is left to answer, and nothing went wrong here.
+      logger.info('request aborted by the client');
+      res.status(400).end();
       return;
     }
     const unavailable = databaseUnavailable(error);
@@ -43,11 +50,19 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
+function typeOf(error: unknown): unknown {
+  return (error as { type?: unknown } | null)?.type;
+}
+
 function toOperationOutcomeError(error: unknown): OperationOutcomeError | undefined {
   if (error instanceof OperationOutcomeError) {
     return error;
   }
-  const type = (error as { type?: unknown } | null)?.type;
+  const type = typeOf(error);
+  // The router decodes path parameters and throws a bare URIError on bad percent-encoding.
+  if ((error as { name?: unknown } | null)?.name === 'URIError') {
+    return badRequest('The URL holds text that is not valid percent-encoding');
+  }
   if (type === 'entity.parse.failed') {
     return badRequest('The body is not valid JSON');
   }
@@ -58,7 +73,17 @@ function toOperationOutcomeError(error: unknown): OperationOutcomeError | undefi
     return payloadTooLarge('The body is larger than this server accepts');
   }
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-    return badRequest('Unsupported body encoding or charset');
+    return unsupportedMediaType('Unsupported body encoding or charset');
+  }
+  // Other client errors Express and its parsers raise (a path segment that is not valid
+  // percent-encoding, a body that does not inflate as its Content-Encoding says) carry their
+  // 4xx status and are marked safe to expose; their message is not sent, only what kind it is.
+  const { status, expose } = error as { status?: unknown; expose?: unknown };
+  if (expose === true && typeof status === 'number' && status >= 400 && status < 500) {
+    return new OperationOutcomeError(
+      status,
+      outcome('error', 'invalid', `The request could not be read (HTTP ${status})`),
+    );
   }
   return undefined;
 }

@@ -12,7 +12,7 @@ import type { Repository } from '../../access/repository.js';
 import { assertPermitted, requireAuth } from '../../auth/require-permission.js';
 import type { ScopeAction } from '../../auth/scopes.js';
 import type { Interaction, ResourceDefinition } from '../resource-definition.js';
-import { parseSearchRequest } from '../search/search-request.js';
+import { MAX_PAGE_SIZE, parseSearchRequest } from '../search/search-request.js';
 import type { ResourceValidator } from '../validation/resource-validator.js';
 import { historyBundle, searchsetBundle } from './bundles.js';
 import { fhirMediaTypes, sendFhir, versionHeaders, versionUrl } from './media-type.js';
@@ -156,7 +156,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       routes[`${instancePath}/_history`] = {
         get: async (req, res) => {
           const id = instanceId(req, type);
-          const count = Math.min(Number(req.query._count) || HISTORY_PAGE_SIZE, 1000);
+          const count = historyCount(req.query._count);
           const { versions, total } = await repo(res, 'r').history(type, id, count, 0);
           sendFhir(res, 200, historyBundle(baseUrl, type, id, versions, total));
         },
@@ -224,6 +224,18 @@ function respondWithVersion(
     default:
       return sendFhir(res, status, resource);
   }
+}
+
+/** `_count` on `_history`: an integer from 1 to MAX_PAGE_SIZE, HISTORY_PAGE_SIZE when absent. */
+function historyCount(value: unknown): number {
+  if (value === undefined) {
+    return HISTORY_PAGE_SIZE;
+  }
+  const count = typeof value === 'string' && /^\d{1,4}$/.test(value) ? Number(value) : NaN;
+  if (!(count >= 1 && count <= MAX_PAGE_SIZE)) {
+    throw badRequest(`_count must be an integer from 1 to ${MAX_PAGE_SIZE}`, '_count');
+  }
+  return count;
 }
 
 function instanceId(req: Request, type: string): string {

@@ -1,3 +1,4 @@
+import { isStorableText } from '../../app/storable-text.js';
 import { badRequest } from '../../errors/operation-outcome-error.js';
 import type { ResourceDefinition, SearchParameterDefinition } from '../resource-definition.js';
 
@@ -88,6 +89,9 @@ export function parseSearchRequest(
     );
   }
   for (const [key, value] of query) {
+    if (!isStorableText(key) || !isStorableText(value)) {
+      throw badRequest('A search parameter must not hold a NUL character or an unpaired surrogate', key);
+    }
     const [name = '', modifier] = key.split(':', 2);
     if (RESULT_PARAMETERS.has(key)) {
       switch (key) {
