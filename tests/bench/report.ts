@@ -89,11 +89,17 @@ export function printCreateAtFixedRate(run: FixedRateRun): boolean {
       ms(all.max),
     ]),
   );
+  const notKept = (result: FixedRateResult) => (result.keptRate ? '' : '*');
   printRounds(
     rows,
-    (result) => `${result.achievedPerSecond.toFixed(0)}/${result.p99.toFixed(0)}`,
+    (result) => `${result.achievedPerSecond.toFixed(0)}/${result.p99.toFixed(0)}${notKept(result)}`,
     'achieved req/s',
   );
+  if (rows.some(([, { rounds }]) => rounds.some(({ result }) => !result.keptRate))) {
+    write(
+      `  * the server did not keep the rate in that round (answered < ${pct(KEPT_RATE_SHARE)} of it on schedule)`,
+    );
+  }
   const sendDelay = Math.max(...rows.map(([, { all }]) => all.maxSendDelayMs));
   write(
     `  The load generator sent requests up to ${ms(sendDelay)} ms late; that delay counts in their latency.`,
