@@ -20,10 +20,10 @@ import { measureTokenVerification } from './token-verification.js';
 /**
  * `npm run bench`: the cost of verifying a bearer token, PeerBridge against a bare Express + pg
  * baseline on the same PostgreSQL (throughput in a closed loop, then create latency at a fixed
- * rate), then search latency at 1,000 and 100,000 rows. PeerBridge runs
- * with SMART authorization on, trusting a real local issuer (tests/support/test-issuer.ts) whose
- * signed JWT every PeerBridge request carries. Each database section works in a database of its
- * own, created from DATABASE_URL and dropped at the end.
+ * rate), then search latency at 1,000 and 100,000 rows. PeerBridge runs with SMART authorization
+ * on, trusting a real local issuer (tests/support/test-issuer.ts) whose signed JWT every
+ * PeerBridge request carries. Each database section works in a database of its own, created from
+ * DATABASE_URL and dropped at the end.
  */
 const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const { databasePoolSize: poolSize } = parseConfig(process.env, { port: 0 });
