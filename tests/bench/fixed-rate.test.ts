@@ -107,11 +107,11 @@ describe('sendAtFixedRate', () => {
 
     const result = await sendAtFixedRate(schedule(server.baseUrl, 100, 1));
 
-    // Request n (n < 50) fell due 10n ms into the pause at most, and went out after it: so
-    // requests 0-25 waited at least 250 ms. Measured from when they were sent rather than due,
-    // they would look as fast as the rest.
+    // The pause starts when the first request arrives. The 25 requests that fell due in its first
+    // 250 ms went out after it, so each waited at least 250 ms from when it was due (20 leaves room
+    // for a late start). Measured from when they were sent, they would look as fast as the rest.
     expect(result.maxSendDelayMs).toBeGreaterThanOrEqual(400);
-    expect(result.latenciesMs.filter((latency) => latency >= 250).length).toBeGreaterThanOrEqual(26);
+    expect(result.latenciesMs.filter((latency) => latency >= 250).length).toBeGreaterThanOrEqual(20);
     expect(result.latenciesMs).toHaveLength(100);
   });
 
