@@ -1,14 +1,15 @@
 import { parentPort } from 'node:worker_threads';
 import autocannon from 'autocannon';
+import { sendAtFixedRate, type FixedRateRawResult, type OneRequest } from './fixed-rate.js';
 import { headers, methodOf, type LoadJob, type RawResult } from './load.js';
 import { serviceRequestBody } from './service-request-body.js';
 
 /**
- * The load generator's own thread. It imports autocannon and the request body and nothing else,
- * so its heap stays small and its garbage collections short: a pause here holds back every
- * request in flight and is counted as the server's latency. (On the bench's main thread, whose
- * heap also holds the FHIR definitions the gateway loads, V8 ran a full collection every few
- * seconds under load, each pausing it for 7–20 ms plus marking steps of up to 17 ms.)
+ * The load generator's own thread. It imports the load tools (autocannon, undici) and the request
+ * body and nothing else, so its heap stays small and its garbage collections short: a pause here
+ * holds back every request in flight and is counted as the server's latency. (On the bench's main
+ * thread, whose heap also holds the FHIR definitions the gateway loads, V8 ran a full collection
+ * every few seconds under load, each pausing it for 7–20 ms plus marking steps of up to 17 ms.)
  */
 parentPort!.on('message', (job: LoadJob) => {
   void run(job).then(
@@ -17,11 +18,33 @@ parentPort!.on('message', (job: LoadJob) => {
   );
 });
 
-async function run(job: LoadJob): Promise<RawResult> {
+const REQUEST_HEADERS = { accept: 'application/fhir+json', 'content-type': 'application/fhir+json' };
+
+async function run(job: LoadJob): Promise<RawResult | FixedRateRawResult> {
   const next = nextRequest(job);
+  const requestHeaders = { ...headers(job.token), ...REQUEST_HEADERS };
+  if (job.pace.kind === 'closed-loop') {
+    return runClosedLoop(job, job.pace.connections, requestHeaders, next);
+  }
+  return sendAtFixedRate({
+    baseUrl: job.baseUrl,
+    method: methodOf(job.requests),
+    headers: requestHeaders,
+    requestsPerSecond: job.pace.requestsPerSecond,
+    seconds: job.seconds,
+    next,
+  });
+}
+
+async function runClosedLoop(
+  job: LoadJob,
+  connections: number,
+  requestHeaders: Record<string, string>,
+  next: () => OneRequest,
+): Promise<RawResult> {
   return (await autocannon({
     url: job.baseUrl,
-    connections: job.connections,
+    connections,
     // Keeps the encoded histograms in the result, so that rounds can be merged (combine).
     skipAggregateResult: true,
     duration: job.seconds,
@@ -30,16 +53,7 @@ async function run(job: LoadJob): Promise<RawResult> {
         method: methodOf(job.requests),
         setupRequest: (request) => {
           const { path, body } = next();
-          return {
-            ...request,
-            path,
-            headers: {
-              ...headers(job.token),
-              accept: 'application/fhir+json',
-              'content-type': 'application/fhir+json',
-            },
-            ...(body === undefined ? {} : { body }),
-          };
+          return { ...request, path, headers: requestHeaders, ...(body === undefined ? {} : { body }) };
         },
       },
     ],
@@ -47,7 +61,7 @@ async function run(job: LoadJob): Promise<RawResult> {
 }
 
 /** A new ServiceRequest for each create; the given paths in turn for reads. */
-function nextRequest(job: LoadJob): () => { path: string; body?: string } {
+function nextRequest(job: LoadJob): () => OneRequest {
   if (job.requests.kind === 'create') {
     const { path } = job.requests;
     return () => ({ path, body: serviceRequestBody() });

@@ -1,6 +1,8 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
+import { summarizeFixedRate, type FixedRateResult } from './fixed-rate-result.js';
+import type { FixedRateRawResult } from './fixed-rate.js';
 
 /**
  * Headers every bench request carries: `Authorization: Bearer <token>` for PeerBridge, which
@@ -11,13 +13,29 @@ export function headers(token: string | undefined): Record<string, string> {
 }
 
 /** One load run, as plain data, so that it can be handed to the load generator's thread. */
-export interface LoadJob {
+export interface LoadJob<P extends Pace = Pace> {
   readonly baseUrl: string;
   /** Access token sent as a bearer token with every request; none for the baseline. */
   readonly token?: string;
   readonly requests: LoadRequests;
-  readonly connections: number;
+  readonly pace: P;
   readonly seconds: number;
+}
+
+/**
+ * How requests are sent. In a closed loop (autocannon) each connection sends its next request
+ * when its last one is answered, so the server sets the pace: a measure of its maximum. At a
+ * fixed rate (fixed-rate.ts) each request is sent when it is due, answered or not: a measure of
+ * latency at a given load.
+ */
+export type Pace = ClosedLoop | FixedRate;
+export interface ClosedLoop {
+  readonly kind: 'closed-loop';
+  readonly connections: number;
+}
+export interface FixedRate {
+  readonly kind: 'fixed-rate';
+  readonly requestsPerSecond: number;
 }
 
 /** POST a new ServiceRequest to path each time, or GET the paths in turn. */
@@ -39,7 +57,10 @@ export interface LoadResult {
   readonly target: Target;
 }
 
-type Target = Pick<LoadJob, 'baseUrl' | 'connections'>;
+interface Target {
+  readonly baseUrl: string;
+  readonly connections: number;
+}
 
 /** What autocannon returns with skipAggregateResult: counts, seconds and encoded histograms. */
 export interface RawResult {
@@ -59,8 +80,9 @@ const { aggregateResult } = autocannon as unknown as {
 };
 
 /**
- * Drives load with autocannon on a thread of its own (load-worker.ts), one job at a time, and
- * fails loudly if any response is not a 2xx or a request errors.
+ * Drives load on a thread of its own (load-worker.ts), one job at a time, and fails loudly if any
+ * response is not a 2xx or a request errors. At a fixed rate a timeout is not a failure of the
+ * bench but a server that could not keep the rate: it is counted and reported.
  */
 export class LoadGenerator {
   /** Rejects when the thread fails; every run races against this one listener. */
@@ -76,25 +98,39 @@ export class LoadGenerator {
     return new LoadGenerator(new Worker(new URL('./load-worker.ts', import.meta.url)));
   }
 
-  async run(job: LoadJob): Promise<LoadResult> {
+  async run(job: LoadJob<ClosedLoop>): Promise<LoadResult> {
+    const result = await this.exchange<RawResult>(job);
+    failOn(job, { 'non-2xx responses': result.non2xx, errors: result.errors, timeouts: result.timeouts });
+    return summarize([result], { baseUrl: job.baseUrl, connections: job.pace.connections });
+  }
+
+  async runAtFixedRate(job: LoadJob<FixedRate>): Promise<FixedRateResult> {
+    const result = await this.exchange<FixedRateRawResult>(job);
+    failOn(job, { 'non-2xx responses': result.non2xx, errors: result.errors });
+    return summarizeFixedRate([result]);
+  }
+
+  private async exchange<R>(job: LoadJob): Promise<R> {
     this.worker.postMessage(job);
     const [reply] = (await Promise.race([once(this.worker, 'message'), this.failed])) as [
-      { result?: RawResult; error?: string },
+      { result?: R; error?: string },
     ];
     if (!reply.result) {
       throw new Error(`load generator: ${reply.error}`);
     }
-    const { result } = reply;
-    if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
-      throw new Error(
-        `${methodOf(job.requests)} ${job.baseUrl}: ${result.non2xx} non-2xx responses, ${result.errors} errors, ${result.timeouts} timeouts`,
-      );
-    }
-    return summarize([result], job);
+    return reply.result;
   }
 
   async stop(): Promise<void> {
     await this.worker.terminate();
+  }
+}
+
+function failOn(job: LoadJob, problems: Record<string, number>): void {
+  const found = Object.entries(problems).filter(([, count]) => count > 0);
+  if (found.length > 0) {
+    const counts = found.map(([problem, count]) => `${count} ${problem}`).join(', ');
+    throw new Error(`${methodOf(job.requests)} ${job.baseUrl}: ${counts}`);
   }
 }
 

@@ -4,8 +4,14 @@ import pg from 'pg';
 import { acquireSharedTestIssuer, releaseSharedTestIssuer } from '../support/test-issuer.js';
 import { signToken } from '../support/tokens.js';
 import { createBenchDatabase, type BenchDatabase } from './bench-database.js';
+import { measureCreateAtFixedRate } from './create-at-fixed-rate.js';
 import { BENCH_AUDIENCE, benchConfig } from './peerbridge-server.js';
-import { printSearchScaling, printThroughput, printTokenVerification } from './report.js';
+import {
+  printCreateAtFixedRate,
+  printSearchScaling,
+  printThroughput,
+  printTokenVerification,
+} from './report.js';
 import { measureSearchScaling } from './search-scaling.js';
 import { startServerThread, type ServerThread } from './server-thread.js';
 import { CONNECTIONS, measureThroughput, type ThroughputTarget } from './throughput.js';
@@ -13,10 +19,11 @@ import { measureTokenVerification } from './token-verification.js';
 
 /**
  * `npm run bench`: the cost of verifying a bearer token, PeerBridge against a bare Express + pg
- * baseline on the same PostgreSQL, then search latency at 1,000 and 100,000 rows. PeerBridge runs
- * with SMART authorization on, trusting a real local issuer (tests/support/test-issuer.ts) whose
- * signed JWT every PeerBridge request carries. Each database section works in a database of its
- * own, created from DATABASE_URL and dropped at the end.
+ * baseline on the same PostgreSQL (throughput in a closed loop, then create latency at a fixed
+ * rate), then search latency at 1,000 and 100,000 rows. PeerBridge runs with SMART authorization
+ * on, trusting a real local issuer (tests/support/test-issuer.ts) whose signed JWT every
+ * PeerBridge request carries. Each database section works in a database of its own, created from
+ * DATABASE_URL and dropped at the end.
  */
 const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const { databasePoolSize: poolSize } = parseConfig(process.env, { port: 0 });
@@ -26,7 +33,7 @@ const write = (line: string) => process.stdout.write(`${line}\n`);
 write(
   `PeerBridge bench: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}, ` +
     `pool ${poolSize}; ${TIMING.warmUpSeconds} s warm-up, then ${TIMING.rounds} rounds of ${TIMING.secondsPerRound} s ` +
-    'alternating PeerBridge and baseline',
+    'alternating PeerBridge and baseline, in a closed loop and then at a fixed rate',
 );
 write(
   `Load average at start: ${os
@@ -73,16 +80,18 @@ try {
   const verificationMet = printTokenVerification(verification);
 
   const throughputDb = await database('throughput');
-  const throughput = await withServer('peerbridge', throughputDb.url, (peerbridge) =>
-    withServer('baseline', throughputDb.url, (bare) =>
-      measureThroughput(
-        peerbridgeTarget(peerbridge, throughputDb.url),
-        baselineTarget(bare, throughputDb.url),
-        TIMING,
-      ),
-    ),
+  const [throughputMet, fixedRateMet] = await withServer('peerbridge', throughputDb.url, (peerbridge) =>
+    withServer('baseline', throughputDb.url, async (bare) => {
+      const ours = peerbridgeTarget(peerbridge, throughputDb.url);
+      const baseline = baselineTarget(bare, throughputDb.url);
+      const throughput = await measureThroughput(ours, baseline, TIMING);
+      const closedLoopMet = printThroughput(throughput, CONNECTIONS);
+      // The fixed rate follows from the baseline's maximum just measured, on this machine today.
+      const baselineMaximum = throughput.baseline.create.all.requestsPerSecond;
+      const atFixedRate = await measureCreateAtFixedRate(ours, baseline, baselineMaximum, TIMING);
+      return [closedLoopMet, printCreateAtFixedRate(atFixedRate)];
+    }),
   );
-  const throughputMet = printThroughput(throughput, CONNECTIONS);
 
   const searchDb = await database('search');
   const scaling = await withServer('peerbridge', searchDb.url, (server) =>
@@ -90,7 +99,7 @@ try {
   );
   printSearchScaling(scaling);
   // A missed target fails the run, so CI or a script can act on it.
-  process.exitCode = verificationMet && throughputMet ? 0 : 1;
+  process.exitCode = verificationMet && throughputMet && fixedRateMet ? 0 : 1;
 } finally {
   for (const created of databases) {
     await created.drop();

@@ -12,15 +12,15 @@ export interface ThroughputTarget {
 }
 
 /** One measured round, and probeMachineSpeed() in milliseconds just before it. */
-export interface Round {
-  readonly result: LoadResult;
+export interface Round<R = LoadResult> {
+  readonly result: R;
   readonly machineSpeedProbeMs: number;
 }
 
 /** All rounds as one, and each round on its own. */
-export interface Measured {
-  readonly all: LoadResult;
-  readonly rounds: readonly Round[];
+export interface Measured<R = LoadResult> {
+  readonly all: R;
+  readonly rounds: readonly Round<R>[];
 }
 
 export interface ThroughputFigures {
@@ -59,16 +59,20 @@ export async function measureThroughput(
       generator.run({
         baseUrl: target.baseUrl,
         token: target.token,
-        connections: CONNECTIONS,
+        pace: { kind: 'closed-loop', connections: CONNECTIONS },
         seconds,
         requests,
       });
     const create = (target: ThroughputTarget) => drive(target, { kind: 'create', path: target.createPath });
-    const [ourCreate, baselineCreate] = await alternate([create(ours), create(baseline)], timing);
+    const [ourCreate, baselineCreate] = await alternate([create(ours), create(baseline)], timing, combine);
 
     const read = async (target: ThroughputTarget) =>
       drive(target, { kind: 'read', paths: (await target.createdIds()).map(target.readPath) });
-    const [ourRead, baselineRead] = await alternate([await read(ours), await read(baseline)], timing);
+    const [ourRead, baselineRead] = await alternate(
+      [await read(ours), await read(baseline)],
+      timing,
+      combine,
+    );
     return {
       ours: { create: ourCreate, read: ourRead },
       baseline: { create: baselineCreate, read: baselineRead },
@@ -78,19 +82,30 @@ export async function measureThroughput(
   }
 }
 
-type Run = (seconds: number) => Promise<LoadResult>;
+type Run<R> = (seconds: number) => Promise<R>;
 
-async function alternate(runs: [Run, Run], timing: Timing): Promise<[Measured, Measured]> {
+/**
+ * Warms each target up, then measures them in alternating rounds, each after a machine speed
+ * probe, and combines each target's rounds into one result.
+ */
+export async function alternate<R>(
+  runs: [Run<R>, Run<R>],
+  timing: Timing,
+  combineRounds: (results: R[]) => R,
+): Promise<[Measured<R>, Measured<R>]> {
   for (const run of runs) {
     await run(timing.warmUpSeconds);
   }
-  const rounds: [Round[], Round[]] = [[], []];
+  const rounds: [Round<R>[], Round<R>[]] = [[], []];
   for (let round = 0; round < timing.rounds; round++) {
     for (const [n, run] of runs.entries()) {
       const machineSpeedProbeMs = probeMachineSpeed();
       rounds[n]!.push({ machineSpeedProbeMs, result: await run(timing.secondsPerRound) });
     }
   }
-  const measured = (of: Round[]): Measured => ({ all: combine(of.map((r) => r.result)), rounds: of });
+  const measured = (of: Round<R>[]): Measured<R> => ({
+    all: combineRounds(of.map((r) => r.result)),
+    rounds: of,
+  });
   return [measured(rounds[0]), measured(rounds[1])];
 }
