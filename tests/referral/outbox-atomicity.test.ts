@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   createValidator,
+  IdempotencyKeys,
   migrateServices,
   ResourceStore,
   type Database,
@@ -46,7 +47,12 @@ function failingOn(pattern: RegExp): Database {
 function workflowOn(database: Database): ReferralWorkflow {
   const definitions = new Map(REFERRAL_RESOURCES.map((definition) => [definition.type, definition]));
   const store = new ResourceStore(database, 'referral', definitions, 'http://peerbridge.test');
-  return new ReferralWorkflow(database, store, new ReferralWrites(store, validator, PROGRAM));
+  return new ReferralWorkflow(
+    database,
+    store,
+    new ReferralWrites(store, validator, PROGRAM),
+    new IdempotencyKeys('referral', { ttlHours: 24 }),
+  );
 }
 
 describe('a change and its outbox event commit together', () => {

@@ -2,8 +2,9 @@ import type { CodeableConcept, ServiceRequest, Task } from '@medplum/fhirtypes';
 import {
   notFound,
   parseSearchRequest,
-  unprocessable,
   type Database,
+  type IdempotencyKeys,
+  type IdempotentRequest,
   type Queryable,
   type ResourceStore,
 } from '@peerbridge/shared';
@@ -16,19 +17,16 @@ import { isReferenceTo } from '../fhir/references.js';
 import { TASK } from '../fhir/resource-definitions.js';
 import { toFhirServiceRequest, toFhirTask } from '../fhir/to-fhir.js';
 import {
-  findIdempotencyKey,
   findTaskId,
   insertReferral,
   listTransitions,
-  lockIdempotencyKey,
   lockReferral,
   recordTransition,
-  saveIdempotencyKey,
 } from '../store/referral-tables.js';
 import type { ReferralWrites } from './referral-writes.js';
 
 export interface CreateOptions {
-  readonly idempotency?: { readonly clientId: string; readonly key: string; readonly requestHash: string };
+  readonly idempotency?: IdempotentRequest;
   /** The ServiceRequest as an EHR sent it; elements PeerBridge does not model are kept. */
   readonly received?: ServiceRequest;
   /** The transaction to create in, when the caller already holds one (FHIR conditional create). */
@@ -63,6 +61,7 @@ export class ReferralWorkflow {
     private readonly db: Database,
     private readonly store: ResourceStore,
     private readonly writes: ReferralWrites,
+    private readonly idempotencyKeys: IdempotencyKeys,
   ) {}
 
   get defaultProgram(): string {
@@ -77,16 +76,9 @@ export class ReferralWorkflow {
     return this.inTransaction(options.q, async (tx) => {
       const { idempotency } = options;
       if (idempotency) {
-        await lockIdempotencyKey(tx, idempotency.clientId, idempotency.key);
-        const earlier = await findIdempotencyKey(tx, idempotency.clientId, idempotency.key);
-        if (earlier && earlier.requestHash !== idempotency.requestHash) {
-          throw unprocessable(
-            'This Idempotency-Key was already used with a different request body',
-            'Idempotency-Key',
-          );
-        }
+        const earlier = await this.idempotencyKeys.replayOf(tx, idempotency);
         if (earlier) {
-          const { referral, serviceRequest } = await this.writes.load(tx, earlier.referralId);
+          const { referral, serviceRequest } = await this.writes.load(tx, earlier);
           return { created: false, referral, serviceRequest };
         }
       }
@@ -105,7 +97,7 @@ export class ReferralWorkflow {
       await recordTransition(tx, id, { from: null, to: 'requested', actor, at: now, taskVersion: '1' });
       await this.writes.emit(tx, 'referral.created', id, [storedRequest, storedTask], now);
       if (idempotency) {
-        await saveIdempotencyKey(tx, idempotency.clientId, idempotency.key, idempotency.requestHash, id);
+        await this.idempotencyKeys.save(tx, idempotency, id);
       }
       return {
         created: true,
