@@ -402,7 +402,9 @@ export interface components {
         /** @description The referral's id (the id of its ServiceRequest). */
         ReferralId: components["schemas"]["Id"];
         /**
-         * @description A key unique to this submission; retries send the same key and body.
+         * @description A key unique to this submission; retries send the same key and body. Keys are per client
+         *     (the token's client_id) and are remembered for 24 hours from their first use (the
+         *     deployment's IDEMPOTENCY_KEY_TTL_HOURS); after that the key counts as new.
          * @example 5f0c2a0e-8d9b-4a47-a1d7-2c8f3f1e9b60
          */
         IdempotencyKey: string;
@@ -475,7 +477,9 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description A key unique to this submission; retries send the same key and body.
+                 * @description A key unique to this submission; retries send the same key and body. Keys are per client
+                 *     (the token's client_id) and are remembered for 24 hours from their first use (the
+                 *     deployment's IDEMPOTENCY_KEY_TTL_HOURS); after that the key counts as new.
                  * @example 5f0c2a0e-8d9b-4a47-a1d7-2c8f3f1e9b60
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];

@@ -1,6 +1,3 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   FHIR_STORE_MIGRATIONS,
@@ -9,6 +6,7 @@ import {
   migrateSchema,
   type Database,
 } from '@peerbridge/shared';
+import { earlierMigrations } from '../../../../tests/support/earlier-migrations.js';
 import { openTestDatabase } from '../../../../tests/support/test-database.js';
 import { REFERRAL_MIGRATIONS } from './migrations.js';
 
@@ -18,16 +16,11 @@ import { REFERRAL_MIGRATIONS } from './migrations.js';
 const SCHEMA = 'referral';
 const SAVED_AT = '2026-03-01T10:00:00.000Z';
 let db: Database;
-let firstOnly: string;
+const firstOnly = earlierMigrations(REFERRAL_MIGRATIONS, ['001.do.referral-tables.sql']);
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  firstOnly = mkdtempSync(join(tmpdir(), 'referral-001-'));
-  copyFileSync(
-    join(REFERRAL_MIGRATIONS.directory, '001.do.referral-tables.sql'),
-    join(firstOnly, '001.do.referral-tables.sql'),
-  );
-  await migrateSchema(db, SCHEMA, [FHIR_STORE_MIGRATIONS, { ...REFERRAL_MIGRATIONS, directory: firstOnly }]);
+  await migrateSchema(db, SCHEMA, [FHIR_STORE_MIGRATIONS, firstOnly.set]);
   await db.query(`INSERT INTO referral.referral (id, task_id) VALUES ('sr-1', 'task-1')`);
   await db.query(
     `INSERT INTO referral.idempotency_key (client_id, idempotency_key, request_hash, referral_id, created_at)
@@ -36,7 +29,7 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  rmSync(firstOnly, { recursive: true, force: true });
+  firstOnly.remove();
   await db.close();
 });
 
