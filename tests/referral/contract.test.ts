@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import request from 'supertest';
 import { referralService } from '@peerbridge/referral';
 import { fhirClient, startTestApp, type TestApp } from '../support/test-app.js';
+import { authHeader } from '../support/tokens.js';
 import {
   documentedResponses,
   exercised,
@@ -68,6 +70,27 @@ describe('the referral API against its OpenAPI document', () => {
     expectContract(await app().get(`/api/referral/referrals/${id}/history`), 'getReferralHistory');
     expectContract(await app().get('/api/referral/referrals/bad%20id/history'), 'getReferralHistory');
     expectContract(await app().get('/api/referral/referrals/unknown/history'), 'getReferralHistory');
+
+    // Every operation answers 401 without a token and 403 without its scope, before anything else.
+    const calls: [string, (agent: ReturnType<typeof request.agent>) => request.Test][] = [
+      ['createReferral', (agent) => agent.post('/api/referral/referrals').send(body)],
+      ['listReferrals', (agent) => agent.get('/api/referral/referrals')],
+      ['getReferral', (agent) => agent.get(`/api/referral/referrals/${id}`)],
+      [
+        'changeReferralStatus',
+        (agent) => agent.post(`/api/referral/referrals/${id}/status`).send({ status: 'accepted' }),
+      ],
+      ['getReferralHistory', (agent) => agent.get(`/api/referral/referrals/${id}/history`)],
+    ];
+    const unrelatedScope = await authHeader('user/Patient.rs');
+    for (const [operationId, call] of calls) {
+      const unauthenticated = await call(request.agent(t.app));
+      expect(unauthenticated.status).toBe(401);
+      expectContract(unauthenticated, operationId);
+      const forbidden = await call(fhirClient(t, { Authorization: unrelatedScope }));
+      expect(forbidden.status).toBe(403);
+      expectContract(forbidden, operationId);
+    }
 
     // A 500 cannot be provoked without breaking the server; its schema is the same OperationOutcome.
     const provokable = documentedResponses().filter((response) => !response.endsWith(' 500'));

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { referralService } from '@peerbridge/referral';
 import { fhirClient, startTestApp, type TestApp } from '../support/test-app.js';
+import { authHeader } from '../support/tokens.js';
 import { expectContract } from './support/contract.js';
 import { footprint, referralBody } from './support/fixtures.js';
 
@@ -79,6 +80,37 @@ describe('Idempotency-Key on createReferral', () => {
     expect(a.status).toBe(201);
     expect(b.status).toBe(201);
     expect(a.body.id).not.toBe(b.body.id);
+  });
+
+  it('when the key has expired, then the same request makes a new referral instead of replaying the first', async () => {
+    const key = randomUUID();
+    const body = referralBody();
+    const first = await create(body, key);
+    expect(first.status).toBe(201);
+    await t.db.query(
+      `UPDATE referral.idempotent_request SET created_at = now() - interval '24 hours 1 second'
+       WHERE idempotency_key = $1`,
+      [key],
+    );
+    const later = await create(body, key);
+    expectContract(later, 'createReferral');
+    expect(later.status).toBe(201);
+    expect(later.headers['idempotent-replayed']).toBeUndefined();
+    expect(later.body.id).not.toBe(first.body.id);
+    expect((await create(body, key)).body.id).toBe(later.body.id);
+  });
+
+  it('when the token names no client, then a key is refused with 422 at Idempotency-Key and nothing is created', async () => {
+    const clientless = await authHeader('system/*.*', { claims: { client_id: undefined } });
+    const before = await footprint(t.db);
+    const res = await fhirClient(t, { Authorization: clientless })
+      .post('/api/referral/referrals')
+      .set('Idempotency-Key', randomUUID())
+      .send(referralBody());
+    expectContract(res, 'createReferral');
+    expect(res.status).toBe(422);
+    expect(res.body.issue[0].expression).toEqual(['Idempotency-Key']);
+    expect(await footprint(t.db)).toEqual(before);
   });
 
   it('when the key has spaces, then 400 points at Idempotency-Key', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   createValidator,
+  IdempotencyKeys,
   migrateServices,
   Repositories,
   type Database,
@@ -52,7 +53,11 @@ function workflowOn(database: Database) {
     validator,
     baseUrl: 'http://peerbridge.test',
   }).forSystem('outbox-atomicity-test');
-  const workflow = new ReferralWorkflow(database, new ReferralWrites(PROGRAM));
+  const workflow = new ReferralWorkflow(
+    database,
+    new ReferralWrites(PROGRAM),
+    new IdempotencyKeys('referral', { ttlHours: 24 }),
+  );
   return {
     create: (details: ReferralDetails, actor: Actor) => workflow.create(repo, details, actor),
     changeStatus: (id: string, to: ReferralStatus, reason: string | undefined, actor: Actor) =>

@@ -1,10 +1,17 @@
-import { FHIR_STORE_MIGRATIONS, fhirRouter, Repositories, type ServiceModule } from '@peerbridge/shared';
+import {
+  FHIR_STORE_MIGRATIONS,
+  fhirRouter,
+  IDEMPOTENCY_KEY_MIGRATIONS,
+  IdempotencyKeys,
+  loadOpenApiDocument,
+  Repositories,
+  type ServiceModule,
+} from '@peerbridge/shared';
 import { Router } from 'express';
 import { REFERRAL_RESOURCES } from './fhir/resource-definitions.js';
-import { referralDocs } from './http/docs.js';
 import { referralWriteHandlers } from './http/fhir-write-handlers.js';
-import { loadOpenApiDocument } from './http/openapi-document.js';
 import { referralApi } from './http/referral-api.js';
+import { REFERRAL_OPENAPI_PATH } from './http/referral-contract.js';
 import { FhirReferralUpdates } from './workflow/fhir-referral-updates.js';
 import { ReferralWorkflow } from './workflow/referral-workflow.js';
 import { ReferralWrites } from './workflow/referral-writes.js';
@@ -22,7 +29,8 @@ export const DEFAULT_PROGRAM = 'Organization/peer-support-program';
 export const referralService: ServiceModule = {
   name: 'referral',
   schema: SCHEMA,
-  migrations: [FHIR_STORE_MIGRATIONS, REFERRAL_MIGRATIONS],
+  // The idempotency keys' table before the referral's own migrations, whose 002 moves keys into it.
+  migrations: [FHIR_STORE_MIGRATIONS, IDEMPOTENCY_KEY_MIGRATIONS, REFERRAL_MIGRATIONS],
   resources: REFERRAL_RESOURCES,
   createRouter({ config, db, validator }) {
     const repositories = new Repositories({
@@ -33,16 +41,15 @@ export const referralService: ServiceModule = {
       baseUrl: config.publicBaseUrl,
     });
     const writes = new ReferralWrites(DEFAULT_PROGRAM);
-    const workflow = new ReferralWorkflow(db, writes);
-    const document = loadOpenApiDocument(config.publicBaseUrl);
+    const idempotencyKeys = new IdempotencyKeys(SCHEMA, { ttlHours: config.idempotencyKeyTtlHours });
+    const workflow = new ReferralWorkflow(db, writes, idempotencyKeys);
     const router = Router();
-    router.use(referralDocs(document));
     router.use(
       '/api/referral',
       referralApi({
         workflow,
         repositories,
-        document,
+        document: loadOpenApiDocument(REFERRAL_OPENAPI_PATH, config.publicBaseUrl),
         baseUrl: config.publicBaseUrl,
       }),
     );

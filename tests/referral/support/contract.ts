@@ -2,7 +2,8 @@ import { expect } from '@jest/globals';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { Response } from 'supertest';
-import { loadOpenApiDocument } from '../../../services/referral/src/http/openapi-document.js';
+import { REFERRAL_OPENAPI_PATH } from '@peerbridge/referral';
+import { loadOpenApiDocument } from '@peerbridge/shared';
 
 // ajv-formats is CommonJS; under native ESM its default export is the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
@@ -10,7 +11,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 
 type Json = Record<string, unknown>;
 
-const document = loadOpenApiDocument('http://peerbridge.test');
+const document = loadOpenApiDocument(REFERRAL_OPENAPI_PATH, 'http://peerbridge.test');
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addSchema(document, 'openapi.json');

@@ -1,3 +1,5 @@
+import type { Actor } from '@peerbridge/shared';
+
 /**
  * A referral to peer support as PeerBridge's domain sees it, independent of HTTP and of FHIR.
  * Its FHIR form is a ServiceRequest plus the Task that tracks its fulfilment (see ../fhir/).
@@ -76,12 +78,8 @@ export interface Referral extends ReferralDetails {
   readonly taskVersion: string;
 }
 
-/** Who made a change, as far as the caller's token tells; all absent means unknown. */
-export interface Actor {
-  readonly fhirUser?: string;
-  readonly subject?: string;
-  readonly clientId?: string;
-}
+/** Who made a change: the REST kit's Actor, from the caller's SMART AuthContext. */
+export type { Actor };
 
 export interface Transition {
   readonly from: ReferralStatus | null;

@@ -330,6 +330,28 @@ export interface components {
                 "application/fhir+json": components["schemas"]["OperationOutcome"];
             };
         };
+        /** @description No bearer token, or one that is not valid (expired, untrusted issuer, wrong audience). */
+        Unauthorized: {
+            headers: {
+                /** @description RFC 6750 challenge: `Bearer realm="PeerBridge"`, with `error="invalid_token"` for a bad token. */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/fhir+json": components["schemas"]["OperationOutcome"];
+            };
+        };
+        /** @description The token's scopes do not grant the operation's SMART scope. */
+        Forbidden: {
+            headers: {
+                /** @description RFC 6750 challenge with `error="insufficient_scope"`. */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/fhir+json": components["schemas"]["OperationOutcome"];
+            };
+        };
         /** @description No such referral. */
         NotFound: {
             headers: {
@@ -380,7 +402,9 @@ export interface components {
         /** @description The referral's id (the id of its ServiceRequest). */
         ReferralId: components["schemas"]["Id"];
         /**
-         * @description A key unique to this submission; retries send the same key and body.
+         * @description A key unique to this submission; retries send the same key and body. Keys are per client
+         *     (the token's client_id) and are remembered for 24 hours from their first use (the
+         *     deployment's IDEMPOTENCY_KEY_TTL_HOURS); after that the key counts as new.
          * @example 5f0c2a0e-8d9b-4a47-a1d7-2c8f3f1e9b60
          */
         IdempotencyKey: string;
@@ -443,6 +467,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -451,7 +477,9 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description A key unique to this submission; retries send the same key and body.
+                 * @description A key unique to this submission; retries send the same key and body. Keys are per client
+                 *     (the token's client_id) and are remembered for 24 hours from their first use (the
+                 *     deployment's IDEMPOTENCY_KEY_TTL_HOURS); after that the key counts as new.
                  * @example 5f0c2a0e-8d9b-4a47-a1d7-2c8f3f1e9b60
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -488,6 +516,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
             500: components["responses"]["InternalError"];
@@ -515,6 +545,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
@@ -545,6 +577,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -573,6 +607,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };

@@ -1,9 +1,8 @@
 import type { ServiceRequest, Task } from '@medplum/fhirtypes';
-import { unprocessable, type WriteHandlers } from '@peerbridge/shared';
+import { actorOf, unprocessable, type WriteHandlers } from '@peerbridge/shared';
 import { isPeerSupportReferral, referralDetailsFromServiceRequest } from '../fhir/from-fhir.js';
 import type { FhirReferralUpdates } from '../workflow/fhir-referral-updates.js';
 import type { ReferralWorkflow } from '../workflow/referral-workflow.js';
-import { actorOf } from './actor.js';
 
 /**
  * FHIR writes that are referral changes: a peer support ServiceRequest POSTed by an EHR creates

@@ -1,13 +1,16 @@
-import { createHash } from 'node:crypto';
-import { requireAuth, requirePermission, type Repositories } from '@peerbridge/shared';
-import { Router, type Request, type Response } from 'express';
-import * as OpenApiValidator from 'express-openapi-validator';
+import {
+  actorOf,
+  idempotentRequestOf,
+  requireAuth,
+  restApi,
+  type OpenApiDocument,
+  type Repositories,
+  type ResourcePermission,
+} from '@peerbridge/shared';
+import type { Request, Response, Router } from 'express';
 import type { ReferralWorkflow } from '../workflow/referral-workflow.js';
 import type { operations } from '../generated/referral-api.js';
-import { actorOf } from './actor.js';
-import type { OpenApiDocument } from './openapi-document.js';
 import { fromApiReferralInput, toApiReferral, toApiTransition } from './representation.js';
-import { openApiValidationErrors } from './validation-errors.js';
 
 type Body<Op extends keyof operations> = operations[Op] extends {
   requestBody: { content: { 'application/json': infer B } };
@@ -20,49 +23,48 @@ type Ok<Op extends keyof operations, Status extends number> =
     ? R
     : never;
 
+interface ReferralApiOptions {
+  readonly workflow: ReferralWorkflow;
+  readonly repositories: Repositories;
+  readonly document: OpenApiDocument;
+  readonly baseUrl: string;
+}
+
+/** The SMART permission each operation needs, as its `security` in the contract names it. */
+const PERMISSIONS: Record<keyof operations, ResourcePermission> = {
+  createReferral: { resourceType: 'ServiceRequest', action: 'c' },
+  listReferrals: { resourceType: 'ServiceRequest', action: 's' },
+  getReferral: { resourceType: 'ServiceRequest', action: 'r' },
+  changeReferralStatus: { resourceType: 'Task', action: 'u' },
+  getReferralHistory: { resourceType: 'Task', action: 'r' },
+};
+
 /**
- * The REST API of openapi/referral.yaml, mounted at /api/referral. Requests are validated
- * against the contract before a handler runs, so handlers see only well-formed input; the
- * handlers translate to the workflow and back, nothing more.
+ * The REST API of openapi/referral.yaml, mounted at /api/referral, on the shared REST kit: the
+ * permission is checked and the request validated against the contract before a handler runs,
+ * so handlers see only well-formed input; they translate to the workflow and back, nothing more.
  */
-export function referralApi(options: {
-  workflow: ReferralWorkflow;
-  repositories: Repositories;
-  document: OpenApiDocument;
-  baseUrl: string;
-}) {
+export function referralApi(options: ReferralApiOptions): Router {
+  return restApi({
+    document: options.document,
+    permissions: PERMISSIONS,
+    routes: (router) => referralRoutes(router, options),
+  });
+}
+
+function referralRoutes(router: Router, options: ReferralApiOptions): void {
   const { workflow, repositories, baseUrl } = options;
   // Every handler works through the caller's repository: scopes and patient compartment apply.
   const repo = (res: Response) => repositories.forCaller(requireAuth(res));
-  const router = Router();
-  // The SMART permission each operation needs, as its `security` in the contract names it;
-  // checked before the body is validated, so a caller without it learns nothing about the API.
-  router.post('/referrals', requirePermission('ServiceRequest', 'c'));
-  router.get('/referrals', requirePermission('ServiceRequest', 's'));
-  router.get('/referrals/:referralId', requirePermission('ServiceRequest', 'r'));
-  router.post('/referrals/:referralId/status', requirePermission('Task', 'u'));
-  router.get('/referrals/:referralId/history', requirePermission('Task', 'r'));
-  router.use(
-    OpenApiValidator.middleware({
-      apiSpec: options.document as never,
-      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false },
-      validateResponses: false,
-      // Tokens are verified by the shared SMART middleware in front of every route and scopes by
-      // requirePermission above; the validator has no token to check.
-      validateSecurity: false,
-      ignoreUndocumented: false,
-    }),
-  );
-
   router.post('/referrals', async (req: Request, res: Response) => {
     const body = req.body as Body<'createReferral'>;
     const actor = actorOf(res.locals);
-    const key = req.get('idempotency-key');
+    const idempotency = idempotentRequestOf(req, res);
     const { created, referral } = await workflow.create(
       repo(res),
       fromApiReferralInput(body, workflow.defaultProgram),
       actor,
-      key ? { idempotency: { clientId: actor.clientId ?? '', key, requestHash: hashOf(body) } } : {},
+      idempotency ? { idempotency } : {},
     );
     const payload: Ok<'createReferral', 201> = toApiReferral(referral);
     if (!created) {
@@ -121,25 +123,6 @@ export function referralApi(options: {
     const payload: Ok<'getReferralHistory', 200> = { referralId, items: transitions.map(toApiTransition) };
     res.json(payload);
   });
-
-  router.use(openApiValidationErrors);
-  return router;
-}
-
-/** Same body, same hash, whatever the order of its keys. */
-function hashOf(body: unknown): string {
-  return createHash('sha256').update(canonicalJson(body)).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) {
-    return `[${value.map(canonicalJson).join(',')}]`;
-  }
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 function nextPageUrl(baseUrl: string, req: Request, offset: number): string {

@@ -103,37 +103,3 @@ export async function appendEvent(
     [randomUUID(), type, referralId, JSON.stringify(resources), occurredAt],
   );
 }
-
-/**
- * Serialises creates that share an Idempotency-Key: the second waits for the first to commit and
- * then finds its row. The lock is released when the transaction ends.
- */
-export async function lockIdempotencyKey(q: Queryable, clientId: string, key: string): Promise<void> {
-  await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`referral-idempotency:${clientId}:${key}`]);
-}
-
-export async function findIdempotencyKey(
-  q: Queryable,
-  clientId: string,
-  key: string,
-): Promise<{ requestHash: string; referralId: string } | undefined> {
-  const [row] = await q.query<{ request_hash: string; referral_id: string }>(
-    `SELECT request_hash, referral_id FROM referral.idempotency_key WHERE client_id = $1 AND idempotency_key = $2`,
-    [clientId, key],
-  );
-  return row ? { requestHash: row.request_hash, referralId: row.referral_id } : undefined;
-}
-
-export async function saveIdempotencyKey(
-  q: Queryable,
-  clientId: string,
-  key: string,
-  requestHash: string,
-  referralId: string,
-): Promise<void> {
-  await q.query(
-    `INSERT INTO referral.idempotency_key (client_id, idempotency_key, request_hash, referral_id)
-     VALUES ($1, $2, $3, $4)`,
-    [clientId, key, requestHash, referralId],
-  );
-}

@@ -2,9 +2,10 @@ import type { CodeableConcept, ServiceRequest, Task } from '@medplum/fhirtypes';
 import {
   notFound,
   parseSearchRequest,
-  unprocessable,
   type Database,
   type Grant,
+  type IdempotencyKeys,
+  type IdempotentRequest,
   type Queryable,
   type Repository,
 } from '@peerbridge/shared';
@@ -17,19 +18,16 @@ import { isReferenceTo } from '../fhir/references.js';
 import { TASK } from '../fhir/resource-definitions.js';
 import { toFhirServiceRequest, toFhirTask } from '../fhir/to-fhir.js';
 import {
-  findIdempotencyKey,
   findTaskId,
   insertReferral,
   listTransitions,
-  lockIdempotencyKey,
   lockReferral,
   recordTransition,
-  saveIdempotencyKey,
 } from '../store/referral-tables.js';
 import type { ReferralWrites } from './referral-writes.js';
 
 export interface CreateOptions {
-  readonly idempotency?: { readonly clientId: string; readonly key: string; readonly requestHash: string };
+  readonly idempotency?: IdempotentRequest;
   /** The ServiceRequest as an EHR sent it; elements PeerBridge does not model are kept. */
   readonly received?: ServiceRequest;
   /** The transaction to create in, when the caller already holds one (FHIR conditional create). */
@@ -71,6 +69,7 @@ export class ReferralWorkflow {
   constructor(
     private readonly db: Database,
     private readonly writes: ReferralWrites,
+    private readonly idempotencyKeys: IdempotencyKeys,
   ) {}
 
   get defaultProgram(): string {
@@ -86,16 +85,9 @@ export class ReferralWorkflow {
     return this.inTransaction(options.q, async (tx) => {
       const { idempotency } = options;
       if (idempotency) {
-        await lockIdempotencyKey(tx, idempotency.clientId, idempotency.key);
-        const earlier = await findIdempotencyKey(tx, idempotency.clientId, idempotency.key);
-        if (earlier && earlier.requestHash !== idempotency.requestHash) {
-          throw unprocessable(
-            'This Idempotency-Key was already used with a different request body',
-            'Idempotency-Key',
-          );
-        }
+        const earlier = await this.idempotencyKeys.replayOf(tx, idempotency);
         if (earlier) {
-          const { referral, serviceRequest } = await this.writes.load(repo, tx, earlier.referralId, CREATE);
+          const { referral, serviceRequest } = await this.writes.load(repo, tx, earlier, CREATE);
           return { created: false, referral, serviceRequest };
         }
       }
@@ -112,7 +104,7 @@ export class ReferralWorkflow {
       await recordTransition(tx, id, { from: null, to: 'requested', actor, at: now, taskVersion: '1' });
       await this.writes.emit(tx, 'referral.created', id, [storedRequest, storedTask], now);
       if (idempotency) {
-        await saveIdempotencyKey(tx, idempotency.clientId, idempotency.key, idempotency.requestHash, id);
+        await this.idempotencyKeys.save(tx, idempotency, id);
       }
       return {
         created: true,

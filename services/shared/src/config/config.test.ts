@@ -23,6 +23,11 @@ describe('parseConfig', () => {
     );
   });
 
+  it('when IDEMPOTENCY_KEY_TTL_HOURS is not set, then idempotency keys live 24 hours; when set, that many', () => {
+    expect(parseConfig({}, { port: 1 }).idempotencyKeyTtlHours).toBe(24);
+    expect(parseConfig({ IDEMPOTENCY_KEY_TTL_HOURS: '72' }, { port: 1 }).idempotencyKeyTtlHours).toBe(72);
+  });
+
   it.each([
     ['PORT', 'eighty'],
     ['PORT', '70000'],
@@ -30,6 +35,8 @@ describe('parseConfig', () => {
     ['DATABASE_URL', 'nope'],
     ['LOG_LEVEL', 'loud'],
     ['BODY_LIMIT_BYTES', '-1'],
+    ['IDEMPOTENCY_KEY_TTL_HOURS', '0'],
+    ['IDEMPOTENCY_KEY_TTL_HOURS', '1.5'],
   ])('when %s is %s, then start-up fails with a ConfigError', (name, value) => {
     expect(() => parseConfig({ [name]: value }, { port: 8080 })).toThrow(ConfigError);
   });

@@ -20,6 +20,8 @@ export interface Config {
   readonly bodyLimitBytes: number;
   /** How long in-flight requests may take to finish after SIGTERM. */
   readonly shutdownTimeoutMs: number;
+  /** How long an Idempotency-Key replays after its first use; expired keys are purged. */
+  readonly idempotencyKeyTtlHours: number;
   /** SMART authorization; see parseSmartConfig. There is deliberately no setting to turn it off. */
   readonly smart: SmartConfig;
   /**
@@ -87,6 +89,7 @@ export function parseConfig(env: Record<string, string | undefined>, defaults: {
     logLevel,
     bodyLimitBytes: parseInteger(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 50 * 1024 * 1024),
     shutdownTimeoutMs: parseInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    idempotencyKeyTtlHours: parseInteger(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 1, 24 * 365),
     smart: parseSmartConfig(env, publicBaseUrl, sandbox),
     sandbox,
   });

@@ -1,7 +1,5 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { earlierMigrations } from '../../../../../tests/support/earlier-migrations.js';
 import { openTestDatabase } from '../../../../../tests/support/test-database.js';
 import type { Database } from '../../db/database.js';
 import { migrateSchema } from '../../db/migrate.js';
@@ -12,16 +10,11 @@ import { FHIR_STORE_MIGRATIONS } from './fhir-store-migrations.js';
 
 const SCHEMA = 'store_upgrade';
 let db: Database;
-let firstOnly: string;
+const firstOnly = earlierMigrations(FHIR_STORE_MIGRATIONS, ['001.do.resource-tables.sql']);
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  firstOnly = mkdtempSync(join(tmpdir(), 'fhir-store-001-'));
-  copyFileSync(
-    join(FHIR_STORE_MIGRATIONS.directory, '001.do.resource-tables.sql'),
-    join(firstOnly, '001.do.resource-tables.sql'),
-  );
-  await migrateSchema(db, SCHEMA, [{ ...FHIR_STORE_MIGRATIONS, directory: firstOnly }]);
+  await migrateSchema(db, SCHEMA, [firstOnly.set]);
   // Version 2 is current; the store before 002 kept versions 1 and 2 in resource_version.
   await db.exec(`
     INSERT INTO ${SCHEMA}.resource VALUES ('Practitioner', 'p1', 2, '2026-01-02T00:00:00Z', false, '{"v": 2}');
@@ -31,7 +24,7 @@ beforeAll(async () => {
   `);
 });
 afterAll(async () => {
-  rmSync(firstOnly, { recursive: true, force: true });
+  firstOnly.remove();
   await db.close();
 });
 

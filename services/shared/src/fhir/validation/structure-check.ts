@@ -69,7 +69,13 @@ function checkComplex(
   }
 }
 
-function checkObject(item: unknown, type: string, path: string, depth: number, issues: OperationOutcomeIssue[]) {
+function checkObject(
+  item: unknown,
+  type: string,
+  path: string,
+  depth: number,
+  issues: OperationOutcomeIssue[],
+) {
   if (item === null || typeof item !== 'object' || Array.isArray(item)) {
     issues.push(issue(path, 'Must be an object'));
     return;

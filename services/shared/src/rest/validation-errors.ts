@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import { OperationOutcomeError } from '@peerbridge/shared';
+import { OperationOutcomeError } from '../errors/operation-outcome-error.js';
 import type { OperationOutcomeIssue } from '@medplum/fhirtypes';
 
 interface ValidatorError {

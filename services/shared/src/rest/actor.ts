@@ -1,9 +1,17 @@
-import type { Actor } from '../domain/referral.js';
+/**
+ * Who made a change, as far as the caller's token tells (all absent means unknown), as a service
+ * records it, e.g. on each referral transition.
+ */
+export interface Actor {
+  readonly fhirUser?: string;
+  readonly subject?: string;
+  readonly clientId?: string;
+}
 
 /**
- * The part of the SMART auth context (res.locals.auth, set by the shared auth middleware) this
- * service needs: who the caller is, to record it on each transition. Declared here, minimal, so
- * the service does not depend on the rest of the auth context's shape.
+ * The part of the SMART AuthContext (res.locals.auth, set by the shared auth middleware) that
+ * says who is calling. Read defensively: a handler given locals without it records an unknown
+ * actor rather than failing.
  */
 interface CallerIdentity {
   readonly fhirUser?: unknown;
