@@ -14,4 +14,29 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  {
+    // The development sandbox is wired in by the development host (services/gateway) only: no
+    // service and not the shared kit may import it, so it can never run in a deployed service.
+    files: ['services/**/*.ts'],
+    ignores: ['services/gateway/**', 'services/sandbox/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'oidc-provider',
+              message: 'The authorization server library belongs to @peerbridge/sandbox.',
+            },
+          ],
+          patterns: [
+            {
+              group: ['@peerbridge/sandbox', '@peerbridge/sandbox/*', '**/sandbox/src', '**/sandbox/src/**'],
+              message: 'Only the development host (services/gateway) may import the development sandbox.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );
