@@ -106,10 +106,9 @@ function fixedAndPatternValues(
     if (!match || value === undefined) {
       continue;
     }
-    const type = match[2]!.charAt(0).toLowerCase() + match[2]!.slice(1);
-    if (
-      !(element.type ?? []).some((candidate) => fhirTypeOf(candidate).toLowerCase() === type.toLowerCase())
-    ) {
+    // fixedUri fixes a `uri`, patternCodeableConcept a `CodeableConcept`.
+    const type = match[2]!.toLowerCase();
+    if (!(element.type ?? []).some((candidate) => fhirTypeOf(candidate).toLowerCase() === type)) {
       throw new Error(`${url}: ${element.path} ${key} is not of one of the element's types`);
     }
     const existing = Object.keys(element).find((name) => /^(fixed|pattern)[A-Z]/.test(name));
