@@ -1,6 +1,20 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const REPOSITORY_ONLY = {
+  name: '@peerbridge/shared',
+  importNames: ['ResourceStore'],
+  message: 'Use Repositories.forCaller / forSystem: every access goes through the caller-scoped Repository.',
+};
+const SANDBOX_LIBRARY = {
+  name: 'oidc-provider',
+  message: 'The authorization server library belongs to @peerbridge/sandbox.',
+};
+const SANDBOX_PACKAGE = {
+  group: ['@peerbridge/sandbox', '@peerbridge/sandbox/*', '**/sandbox/src', '**/sandbox/src/**'],
+  message: 'Only the development host (services/gateway) may import the development sandbox.',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', '.data/', 'coverage/', 'services/*/src/generated/'] },
   js.configs.recommended,
@@ -17,23 +31,28 @@ export default tseslint.config(
   {
     // Services reach FHIR resources only through a Repository bound to the caller (shared
     // access/), never through the store underneath it, so no route can skip the access rules.
-    files: ['services/*/src/**/*.ts'],
-    ignores: ['services/shared/**'],
+    // And the development sandbox is wired in by the development host (services/gateway) only:
+    // no service may import it, so it can never run in a deployed service.
+    files: ['services/**/*.ts'],
+    ignores: ['services/gateway/**', 'services/sandbox/**', 'services/shared/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [
-            {
-              name: '@peerbridge/shared',
-              importNames: ['ResourceStore'],
-              message:
-                'Use Repositories.forCaller / forSystem: every access goes through the caller-scoped Repository.',
-            },
+          paths: [REPOSITORY_ONLY, SANDBOX_LIBRARY],
+          patterns: [
+            SANDBOX_PACKAGE,
+            { group: ['**/fhir/store/*'], message: 'Use the caller-scoped Repository.' },
           ],
-          patterns: [{ group: ['**/fhir/store/*'], message: 'Use the caller-scoped Repository.' }],
         },
       ],
+    },
+  },
+  {
+    // Not the shared kit either.
+    files: ['services/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [SANDBOX_LIBRARY], patterns: [SANDBOX_PACKAGE] }],
     },
   },
 );

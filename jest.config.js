@@ -1,4 +1,4 @@
-// Jest runs the TypeScript sources as native ES modules (jose 6 and fhir-kit-client 2 ship ESM
+// Jest runs the TypeScript sources as native ES modules (jose 6 and oidc-provider 9 ship ESM
 // only), so it is started with --experimental-vm-modules by `npm test`.
 /** @type {import('jest').Config} */
 export default {

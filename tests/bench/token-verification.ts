@@ -23,8 +23,8 @@ export interface TokenVerificationFigures {
 
 /**
  * Times `TokenVerifier.verify` — the verifier the server builds from the same SMART config —
- * one verification at a time: first on distinct tokens, each seen for the first time (the
- * signature check issue 4 budgets), then on one token sent again and again, as a client sends
+ * one verification at a time: first on distinct tokens, each seen for the first time (a full
+ * signature check), then on one token sent again and again, as a client sends
  * its access token with every request. The warm-up tokens discover the issuer, fetch its JWKS
  * and let the JIT settle; only the verifications after them are timed.
  */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import request from 'supertest';
-import { DEMO_APP_CLIENT_ID, encodeLaunch } from '@peerbridge/shared';
+import { DEMO_APP_CLIENT_ID, encodeLaunch } from '@peerbridge/sandbox';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import {
   FHIR_BASE_URL,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import request from 'supertest';
-import { DEMO_BACKEND_CLIENT_ID } from '@peerbridge/shared';
+import { DEMO_BACKEND_CLIENT_ID } from '@peerbridge/sandbox';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { FHIR_BASE_URL, ISSUER, TOKEN_URL, clientAssertion, requestBackendToken } from './sandbox-client.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeJwt } from 'jose';
 import request from 'supertest';
-import { DEMO_APP_CLIENT_ID, SANDBOX_INTROSPECTION_CLIENT } from '@peerbridge/shared';
+import { DEMO_APP_CLIENT_ID, SANDBOX_INTROSPECTION_CLIENT } from '@peerbridge/sandbox';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import {
   ISSUER,

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { referralService } from '@peerbridge/referral';
-import { SANDBOX_INTROSPECTION_CLIENT, parseConfig, runTokenCommand } from '@peerbridge/shared';
+import { runTokenCommand } from '@peerbridge/sandbox';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('sandbox tokens on the FHIR API', () => {
@@ -22,19 +22,6 @@ describe('sandbox tokens on the FHIR API', () => {
   afterAll(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await t.close();
-  });
-
-  it('when no SMART_ISSUERS are set, then the sandbox is the trusted issuer, with its introspection client', () => {
-    const config = parseConfig({ PUBLIC_BASE_URL: 'http://localhost:8080' }, { port: 8080 });
-    expect(config.smart.issuers).toEqual(['http://localhost:8080/sandbox/auth']);
-    expect(config.smart.introspectionClients.get('http://localhost:8080/sandbox/auth')).toEqual(
-      SANDBOX_INTROSPECTION_CLIENT,
-    );
-  });
-
-  it('when SANDBOX=1 next to SMART_ISSUERS, then both are trusted, the configured one first', () => {
-    const config = parseConfig({ SMART_ISSUERS: 'https://ehr.example/auth', SANDBOX: '1' }, { port: 8080 });
-    expect(config.smart.issuers).toEqual(['https://ehr.example/auth', 'http://localhost:8080/sandbox/auth']);
   });
 
   it('when a sandbox backend token reads the FHIR API, then the request is authorized', async () => {

@@ -8,7 +8,7 @@ import {
   DEMO_BACKEND_CLIENT_ID,
   DEMO_BACKEND_PRIVATE_JWKS,
   SANDBOX_INTROSPECTION_CLIENT,
-} from '@peerbridge/shared';
+} from '@peerbridge/sandbox';
 import { TEST_BASE_URL } from '../support/test-app.js';
 
 export const ISSUER = `${TEST_BASE_URL}/sandbox/auth`;

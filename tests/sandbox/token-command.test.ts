@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeJwt } from 'jose';
-import { DemoTokenError, runTokenCommand } from '@peerbridge/shared';
+import { DemoTokenError, runTokenCommand } from '@peerbridge/sandbox';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('npm run token', () => {

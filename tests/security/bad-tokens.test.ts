@@ -7,7 +7,7 @@ import { sharedTestIssuer, TestIssuer } from '../support/test-issuer.js';
 import { signToken, TEST_AUDIENCE } from '../support/tokens.js';
 import { expectForbidden, expectUnauthorized } from './expectations.js';
 
-// The bad-token catalogue of issue 4: every forged, expired, misdirected or over-reaching token
+// The bad-token catalogue: every forged, expired, misdirected or over-reaching token
 // is refused, each with the answer RFC 6750 prescribes. A good token is tried alongside, so a
 // refusal cannot come from a broken setup.
 

@@ -1,6 +1,8 @@
 import request from 'supertest';
 import type { Express } from 'express';
+import { developmentSandbox } from '@peerbridge/sandbox';
 import {
+  configureHost,
   createApp,
   createLogger,
   createValidator,
@@ -29,6 +31,8 @@ export interface TestApp {
 /**
  * The real app factory on a migrated database of the test file's own. It trusts the test
  * issuer (tests/support/test-issuer.ts), so requests need real tokens: see tests/support/tokens.ts.
+ * Like the development host it runs the development sandbox beside the services, which is off
+ * unless `env` turns it on (SANDBOX=1).
  */
 export async function startTestApp(
   services: readonly ServiceModule[],
@@ -36,7 +40,8 @@ export async function startTestApp(
   options: { logger?: Logger; db?: Database } = {},
 ): Promise<TestApp> {
   const issuer = await acquireSharedTestIssuer();
-  const config = parseConfig(
+  const extensions = [developmentSandbox];
+  const parsed = parseConfig(
     {
       PUBLIC_BASE_URL: TEST_BASE_URL,
       LOG_LEVEL: 'error',
@@ -46,10 +51,11 @@ export async function startTestApp(
     },
     { port: 0 },
   );
+  const config = configureHost(parsed, extensions);
   const db = options.db ?? (await openTestDatabase());
   await migrateServices(db, services);
   const logger = options.logger ?? createLogger({ level: config.logLevel, service: 'test', silent: true });
-  const app = createApp({ config, db, logger, validator: createValidator(), services });
+  const app = createApp({ config, db, logger, validator: createValidator(), services, extensions });
   return {
     app,
     db,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { introspectionAndRevocation } from '@peerbridge/shared';
+import { introspectionAndRevocation } from '@peerbridge/sandbox';
 import Provider, { type AdapterFactory, type ClientMetadata, type JWK } from 'oidc-provider';
 
 export interface OAuthClient {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type RequestHandler } from 'express';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import type Provider from 'oidc-provider';
-import { memoryAdapterFactory } from '@peerbridge/shared';
+import { memoryAdapterFactory } from '@peerbridge/sandbox';
 import { TEST_AUDIENCE } from './test-audience.js';
 import {
   createTestIssuerClients,

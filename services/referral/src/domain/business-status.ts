@@ -7,7 +7,7 @@ const code = (value: string, display: string): CodedConcept => ({
   display,
 });
 
-/** BSeR TaskBusinessStatusCS codes PeerBridge uses (displays as the code system gives them). */
+/** BSeR TaskBusinessStatusCS codes PeerBridge uses (displays as the code system gives them; docs/terminology.md). */
 export const BUSINESS_STATUS = {
   created: code('2.0', 'Service Request Created'),
   accepted: code('3.0', 'Service Request Accepted'),

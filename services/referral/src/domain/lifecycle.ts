@@ -16,7 +16,7 @@ export const ALLOWED_TRANSITIONS: Readonly<Record<ReferralStatus, readonly Refer
   failed: [],
 };
 
-/** Statuses that need a reason (SDOH Clinical Care: Task.statusReason for these). */
+/** Statuses that need a reason (SDOH Clinical Care: Task.statusReason for these; docs/terminology.md). */
 export const STATUSES_REQUIRING_REASON: readonly ReferralStatus[] = [
   'rejected',
   'cancelled',

@@ -1,30 +1,64 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import type { CodeSystem } from '@medplum/fhirtypes';
-import { FHIR_PROFILES_DIR, loadProfiles, ResourceValidator, ValueSetRegistry } from '@peerbridge/shared';
+import type { CodeSystem, StructureDefinition } from '@medplum/fhirtypes';
+import { publishedResources } from '@peerbridge/shared';
+import { REFERRAL_STATUSES, type ReferralDetails } from '../domain/referral.js';
 import { PEERBRIDGE_FHIR_BASE, PEERBRIDGE_REFERRAL_CATEGORY } from './codes.js';
+import { toFhirServiceRequest } from './to-fhir.js';
 
-const published = readdirSync(FHIR_PROFILES_DIR)
-  .filter((file) => file.startsWith('CodeSystem-') && file.endsWith('.json'))
-  .map((file) => JSON.parse(readFileSync(join(FHIR_PROFILES_DIR, file), 'utf8')) as CodeSystem);
+const published = publishedResources()
+  .filter(({ file }) => file.startsWith('referral/'))
+  .map(({ resource }) => resource);
+const codeSystems = published.filter(
+  (resource): resource is CodeSystem => resource.resourceType === 'CodeSystem',
+);
+const definitions = published.filter(
+  (resource): resource is StructureDefinition => resource.resourceType === 'StructureDefinition',
+);
 
-describe('PeerBridge code systems', () => {
+/** A referral with every optional contact preference, so that every extension is written. */
+const WITH_CONTACT_PREFERENCES: ReferralDetails = {
+  patient: { reference: 'Patient/p-1' },
+  requester: 'Practitioner/dr-1',
+  program: 'Organization/program',
+  reason: { text: 'Low mood', codes: [], references: [] },
+  priority: 'routine',
+  preferredLanguage: 'es',
+  preferredContact: { method: 'sms', time: 'Weekday evenings' },
+  doNotContact: false,
+};
+
+describe('PeerBridge code systems and extensions of the referral service', () => {
   it.each([PEERBRIDGE_REFERRAL_CATEGORY])(
-    'when $system|$code is written, then fhir-profiles/ publishes that code with its display',
+    'when $system|$code is written, then fhir-profiles/referral/ publishes that code with its display',
     ({ system, code, display }) => {
       expect(system.startsWith(`${PEERBRIDGE_FHIR_BASE}/CodeSystem/`)).toBe(true);
-      const codeSystem = published.find((candidate) => candidate.url === system);
+      const codeSystem = codeSystems.find((candidate) => candidate.url === system);
       expect(codeSystem?.concept).toContainEqual(expect.objectContaining({ code, display }));
     },
   );
 
-  it('when the published code systems are validated, then each is a valid R4 CodeSystem whose count matches', () => {
-    const validator = new ResourceValidator(ValueSetRegistry.fromR4(), loadProfiles());
-    expect(published.length).toBeGreaterThan(0);
-    for (const codeSystem of published) {
-      expect(() => validator.validate(codeSystem)).not.toThrow();
+  it('when a code system is published, then its count matches its concepts', () => {
+    expect(codeSystems.length).toBeGreaterThan(0);
+    for (const codeSystem of codeSystems) {
       expect(codeSystem.count).toBe(codeSystem.concept?.length);
+    }
+  });
+
+  it('when a referral with every contact preference is mapped, then each extension it writes has a published definition for ServiceRequest whose value type is the one written', () => {
+    const extensions =
+      toFhirServiceRequest(WITH_CONTACT_PREFERENCES, REFERRAL_STATUSES[0], '2026-01-01').extension ?? [];
+    expect(extensions).toHaveLength(3);
+    for (const extension of extensions) {
+      const definition = definitions.find((candidate) => candidate.url === extension.url);
+      expect(definition).toMatchObject({ type: 'Extension', kind: 'complex-type', derivation: 'constraint' });
+      expect(definition?.context).toEqual([{ type: 'element', expression: 'ServiceRequest' }]);
+      const value = definition?.differential?.element?.find(
+        (element) => element.path === 'Extension.value[x]',
+      );
+      const writtenType = Object.keys(extension)
+        .find((key) => key.startsWith('value'))!
+        .slice('value'.length);
+      expect(value?.type?.map((type) => type.code.toLowerCase())).toEqual([writtenType.toLowerCase()]);
     }
   });
 });

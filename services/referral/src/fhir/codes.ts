@@ -1,6 +1,6 @@
 /**
  * The code systems and codes a referral is written with. Each comes from its source (see
- * shared/TERMINOLOGY.md); nothing here is invented in a standard system.
+ * docs/terminology.md, which names them); nothing here is invented in a standard system.
  */
 export const SNOMED = 'http://snomed.info/sct';
 export const ICD10CM = 'http://hl7.org/fhir/sid/icd-10-cm';
@@ -38,8 +38,9 @@ export const CONTACTING_SUBJECT_PROHIBITED = {
 
 /**
  * PeerBridge's own definitions, for what no standard names: the referral category and the
- * patient's contact preferences on the ServiceRequest. (No standard ServiceRequest.category code
- * for peer support exists in the systems TERMINOLOGY.md lists.)
+ * patient's contact preferences on the ServiceRequest, published in fhir-profiles/referral/.
+ * (No standard ServiceRequest.category code for peer support exists in the systems
+ * docs/terminology.md lists.)
  */
 export const PEERBRIDGE_FHIR_BASE = 'https://peerbridge.org/fhir';
 export const PEERBRIDGE_REFERRAL_CATEGORY = {

@@ -13,7 +13,7 @@ import { restSecurity } from '../auth/smart-configuration.js';
 import { TokenVerifier } from '../auth/token-verifier.js';
 import type { Logger } from '../logging/logger.js';
 import { ResourceValidator } from '../fhir/validation/resource-validator.js';
-import { SANDBOX_MOUNT_PATH, createSandboxAuthServer } from '../sandbox/sandbox-auth-server.js';
+import type { HostExtension } from './host-extension.js';
 import type { ServiceModule } from './service-module.js';
 import { storableJsonText } from './storable-text.js';
 
@@ -27,6 +27,8 @@ export interface AppOptions {
   readonly isAcceptingTraffic?: () => boolean;
   /** Verifies bearer tokens; by default one for config.smart. Authorization itself is never optional. */
   readonly tokenVerifier?: TokenVerifier;
+  /** What the host runs beside the services, e.g. the development sandbox; config already has their changes. */
+  readonly extensions?: readonly HostExtension[];
 }
 
 const VERSION = '0.1.0';
@@ -57,9 +59,11 @@ export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(accessLog(logger));
-  if (config.sandbox) {
-    // Before helmet and the body parsers: it sets its own headers and reads its own bodies.
-    app.use(SANDBOX_MOUNT_PATH, createSandboxAuthServer(config, logger));
+  for (const extension of options.extensions ?? []) {
+    const mounted = extension.router?.(config, logger);
+    if (mounted) {
+      app.use(mounted.path, mounted.router);
+    }
   }
   app.use(helmet());
   // Before body parsing, so an unauthenticated caller cannot make the server parse a large body.

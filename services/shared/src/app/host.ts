@@ -8,6 +8,7 @@ import { ResourceValidator } from '../fhir/validation/resource-validator.js';
 import { ValueSetRegistry } from '../fhir/validation/value-set-registry.js';
 import type { Logger } from '../logging/logger.js';
 import { createApp } from './create-app.js';
+import type { HostExtension } from './host-extension.js';
 import type { ServiceModule } from './service-module.js';
 
 /** Applies each service's migrations to its own schema. */
@@ -33,6 +34,7 @@ export async function hostServices(
   logger: Logger,
   services: readonly ServiceModule[],
   isAcceptingTraffic?: () => boolean,
+  extensions: readonly HostExtension[] = [],
 ): Promise<Host> {
   const db = await openDatabase(config);
   try {
@@ -41,6 +43,14 @@ export async function hostServices(
     await db.close();
     throw error;
   }
-  const app = createApp({ config, db, logger, validator: createValidator(), services, isAcceptingTraffic });
+  const app = createApp({
+    config,
+    db,
+    logger,
+    validator: createValidator(),
+    services,
+    isAcceptingTraffic,
+    extensions,
+  });
   return { app, db };
 }

@@ -19,7 +19,6 @@ const OPEN_ROUTES = [
   /^\/fhir\/\.well-known\//,
   /^\/api\/[a-z0-9-]+\/openapi\.json$/,
   /^\/api\/[a-z0-9-]+\/docs(?:\/.*)?$/,
-  /^\/sandbox(?:\/.*)?$/,
 ];
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;

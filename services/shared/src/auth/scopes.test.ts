@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseScope, parseScopes } from './scopes.js';
+import { parseScope, parseScopes, splitScopes } from './scopes.js';
 
 const actions = (raw: string) => [...(parseScope(raw)?.actions ?? [])].join('');
 
@@ -51,5 +51,11 @@ describe('parseScopes', () => {
       'openid fhirUser launch launch/patient offline_access patient/Task.rs user/*.read',
     );
     expect(scopes.map((scope) => scope.raw)).toEqual(['patient/Task.rs', 'user/*.read']);
+  });
+});
+
+describe('splitScopes', () => {
+  it('when scope strings are split, then empty and absent values give nothing', () => {
+    expect(splitScopes('a  b', undefined, '', 'c')).toEqual(['a', 'b', 'c']);
   });
 });

@@ -33,7 +33,7 @@ const V1_ACTIONS: Readonly<Record<string, readonly ScopeAction[]>> = {
  */
 export function parseScopes(scope: string): ResourceScope[] {
   const scopes: ResourceScope[] = [];
-  for (const raw of scope.split(' ')) {
+  for (const raw of splitScopes(scope)) {
     const parsed = parseScope(raw);
     if (parsed) {
       scopes.push(parsed);
@@ -68,6 +68,11 @@ export function parseScope(raw: string): ResourceScope | undefined {
     return undefined;
   }
   return { raw, context, resourceType, actions: new Set(actions), restriction };
+}
+
+/** The scopes of one or more space-separated scope strings (OAuth 2.0 `scope`); absent and empty ones give none. */
+export function splitScopes(...values: (string | undefined)[]): string[] {
+  return values.flatMap((value) => (value ?? '').split(' ')).filter((scope) => scope !== '');
 }
 
 /** `cruds` in that order, each letter at most once (SMART v2). */

@@ -1,6 +1,4 @@
 import os from 'node:os';
-import { SANDBOX_INTROSPECTION_CLIENT } from '../sandbox/demo-clients.js';
-import { sandboxIssuer } from '../sandbox/sandbox-issuer.js';
 
 /**
  * Runtime configuration, read from the environment once at start-up, validated and frozen.
@@ -25,9 +23,10 @@ export interface Config {
   /** SMART authorization; see parseSmartConfig. There is deliberately no setting to turn it off. */
   readonly smart: SmartConfig;
   /**
-   * Whether the development SMART authorization server is mounted at /sandbox/auth: on with
-   * SANDBOX=1, and on by default when no SMART_ISSUERS are configured (so `npm start` works with
-   * nothing set up); SANDBOX=0 turns the default off. Never on in production.
+   * Whether the development host runs the development SMART authorization server
+   * (@peerbridge/sandbox, at /sandbox/auth) and trusts it: on with SANDBOX=1, and on by default
+   * when no SMART_ISSUERS are configured (so `npm start` works with nothing set up); SANDBOX=0
+   * turns the default off. Never on in production. A service run alone has no sandbox.
    */
   readonly sandbox: boolean;
 }
@@ -37,8 +36,9 @@ export interface Config {
  *
  * - `SMART_ISSUERS`: comma-separated issuer URLs (exactly as they appear in a token's `iss`). The
  *   first one is the issuer /fhir/.well-known/smart-configuration describes. Empty turns on the
- *   development sandbox (see `sandbox`), which is then the one trusted issuer; with SANDBOX=0 too,
- *   no token is accepted and every protected route answers 401.
+ *   development sandbox (see `sandbox`), which the development host then adds as the one trusted
+ *   issuer (withTrustedIssuer); elsewhere, or with SANDBOX=0 too, no token is accepted and every
+ *   protected route answers 401.
  * - `SMART_AUDIENCE`: comma-separated audiences a JWT's `aud` must include one of; default
  *   `{PUBLIC_BASE_URL}/fhir`.
  * - `SMART_INTROSPECTION_CLIENTS`: JSON object mapping an issuer URL to the client credentials
@@ -90,7 +90,7 @@ export function parseConfig(env: Record<string, string | undefined>, defaults: {
     bodyLimitBytes: parseInteger(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 50 * 1024 * 1024),
     shutdownTimeoutMs: parseInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     idempotencyKeyTtlHours: parseInteger(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 1, 24 * 365),
-    smart: parseSmartConfig(env, publicBaseUrl, sandbox),
+    smart: parseSmartConfig(env, publicBaseUrl),
     sandbox,
   });
 }
@@ -105,17 +105,8 @@ function defaultPoolSize(): number {
   return 2 * os.availableParallelism() + 1;
 }
 
-function parseSmartConfig(
-  env: Record<string, string | undefined>,
-  publicBaseUrl: string,
-  sandbox: boolean,
-): SmartConfig {
+function parseSmartConfig(env: Record<string, string | undefined>, publicBaseUrl: string): SmartConfig {
   const issuers = urlList(env, 'SMART_ISSUERS');
-  // A running sandbox is trusted (after any configured issuer), with its introspection client.
-  const sandboxUrl = sandbox ? sandboxIssuer({ publicBaseUrl }) : undefined;
-  if (sandboxUrl && !issuers.includes(sandboxUrl)) {
-    issuers.push(sandboxUrl);
-  }
   const audiences = urlList(env, 'SMART_AUDIENCE');
   const untypedTokenIssuers = urlList(env, 'SMART_UNTYPED_TOKEN_ISSUERS');
   for (const issuer of untypedTokenIssuers) {
@@ -126,22 +117,35 @@ function parseSmartConfig(
   return Object.freeze({
     issuers,
     audiences: audiences.length > 0 ? audiences : [`${publicBaseUrl}/fhir`],
-    introspectionClients: withSandboxClient(
-      parseIntrospectionClients(env.SMART_INTROSPECTION_CLIENTS, issuers),
-      sandboxUrl,
-    ),
+    introspectionClients: parseIntrospectionClients(env.SMART_INTROSPECTION_CLIENTS, issuers),
     untypedTokenIssuers,
   });
 }
 
-function withSandboxClient(
-  clients: ReadonlyMap<string, IntrospectionClient>,
-  sandboxUrl: string | undefined,
-): ReadonlyMap<string, IntrospectionClient> {
-  if (!sandboxUrl || clients.has(sandboxUrl)) {
-    return clients;
-  }
-  return new Map([...clients, [sandboxUrl, SANDBOX_INTROSPECTION_CLIENT]]);
+/**
+ * The configuration with one more trusted issuer, after the configured ones, and the client
+ * PeerBridge introspects its opaque tokens with (unless SMART_INTROSPECTION_CLIENTS names one):
+ * how a host trusts an authorization server it runs itself, such as the development sandbox.
+ */
+export function withTrustedIssuer(
+  config: Config,
+  issuer: string,
+  introspectionClient?: IntrospectionClient,
+): Config {
+  assertUrl('trusted issuer', issuer);
+  const { smart } = config;
+  const introspectionClients =
+    introspectionClient && !smart.introspectionClients.has(issuer)
+      ? new Map([...smart.introspectionClients, [issuer, introspectionClient]])
+      : smart.introspectionClients;
+  return Object.freeze({
+    ...config,
+    smart: Object.freeze({
+      ...smart,
+      issuers: smart.issuers.includes(issuer) ? smart.issuers : [...smart.issuers, issuer],
+      introspectionClients,
+    }),
+  });
 }
 
 function urlList(env: Record<string, string | undefined>, name: string): string[] {

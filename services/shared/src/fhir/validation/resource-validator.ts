@@ -7,13 +7,15 @@ import {
 import type { OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import { invalidResource } from '../../errors/operation-outcome-error.js';
 import { loadR4Definitions } from '../r4-definitions.js';
+import { allowsContext, extensionUses, type ExtensionUse } from './extension-uses.js';
 import { structureIssues } from './structure-check.js';
 import type { ValueSetRegistry } from './value-set-registry.js';
 
 /**
  * Validates a resource against base R4 (structure, cardinality, types, invariants) with
- * @medplum/core's validator, against its PeerBridge profile when it has one, and checks every
- * code bound with strength `required`, which that validator only collects. Throws a 400 whose
+ * @medplum/core's validator, against its PeerBridge profile when it has one, every extension whose
+ * definition is loaded against that definition (value type, context), and checks every code
+ * bound with strength `required`, which that validator only collects. Throws a 400 whose
  * OperationOutcome lists every problem with the element's path in `expression`.
  */
 export class ResourceValidator {
@@ -28,9 +30,12 @@ export class ResourceValidator {
       loadDataType({ ...profile, type: url });
     }
     this.profileUrls = new Set(profiles.keys());
+    this.extensions = new Map([...profiles].filter(([, profile]) => profile.type === 'Extension'));
   }
 
   private readonly profileUrls: ReadonlySet<string>;
+  /** Extension definitions by URL; the medplum validator does not look extensions up by URL. */
+  private readonly extensions: ReadonlyMap<string, StructureDefinition>;
   /** Objects that passed, so that a resource checked at the HTTP edge is not checked again on write. */
   private readonly passed = new WeakMap<object, string>();
 
@@ -53,21 +58,68 @@ export class ResourceValidator {
     if (structural.length > 0) {
       throw invalidResource(structural);
     }
-    const issues: OperationOutcomeIssue[] = [];
     const tokens: Record<string, TypedValueWithPath[]> = {};
-    try {
-      validateTypedValue({ type, value: resource }, { collect: { tokens } });
-    } catch (error) {
-      if (!(error instanceof MedplumOutcomeError)) {
-        throw error;
-      }
-      issues.push(...(error.outcome.issue ?? []).filter((issue) => issue.severity !== 'warning'));
+    const issues = schemaIssues(type, resource, tokens);
+    const uses = extensionUses(resource);
+    for (const use of uses) {
+      issues.push(...this.extensionIssues(use, tokens));
     }
+    issues.push(...this.repeatedExtensionIssues(uses));
     issues.push(...this.bindingIssues(tokens));
     if (issues.length > 0) {
       throw invalidResource(dedupe(issues));
     }
     this.passed.set(resource, type);
+  }
+
+  /** An extension whose definition allows one per element (root `max` 1) given twice there. */
+  private repeatedExtensionIssues(uses: readonly ExtensionUse[]): OperationOutcomeIssue[] {
+    const seen = new Set<string>();
+    const issues: OperationOutcomeIssue[] = [];
+    for (const use of uses) {
+      const definition = use.extension.url ? this.extensions.get(use.extension.url) : undefined;
+      const key = `${use.holder}|${use.extension.url}`;
+      if (definition?.snapshot?.element?.[0]?.max === '1' && seen.has(key)) {
+        issues.push({
+          severity: 'error',
+          code: 'structure',
+          details: { text: `Extension ${definition.url} may appear only once on ${use.element}` },
+          expression: [use.path],
+        });
+      }
+      seen.add(key);
+    }
+    return issues;
+  }
+
+  /** An extension PeerBridge defines, checked against its definition, with paths into the resource. */
+  private extensionIssues(
+    use: ExtensionUse,
+    tokens: Record<string, TypedValueWithPath[]>,
+  ): OperationOutcomeIssue[] {
+    const definition = use.extension.url ? this.extensions.get(use.extension.url) : undefined;
+    if (!definition) {
+      return [];
+    }
+    if (!allowsContext(definition, use.element)) {
+      return [
+        {
+          severity: 'error',
+          code: 'structure',
+          details: { text: `Extension ${definition.url} is not allowed on ${use.element}` },
+          expression: [use.path],
+        },
+      ];
+    }
+    // The definition's paths start at `Extension`; the client needs them in its resource.
+    const inResource = (path: string) => use.path + path.slice('Extension'.length);
+    const local: Record<string, TypedValueWithPath[]> = {};
+    const issues = schemaIssues(definition.url, use.extension, local);
+    for (const [valueSet, values] of Object.entries(local)) {
+      const moved = values.map((value) => ({ ...value, path: inResource(value.path) }));
+      tokens[valueSet] = [...(tokens[valueSet] ?? []), ...moved];
+    }
+    return issues.map((issue) => ({ ...issue, expression: issue.expression?.map(inResource) }));
   }
 
   private bindingIssues(tokens: Record<string, TypedValueWithPath[]>): OperationOutcomeIssue[] {
@@ -96,6 +148,23 @@ export class ResourceValidator {
       }
     }
     return issues;
+  }
+}
+
+/** Structure, cardinality, type and invariant errors (warnings dropped); required-bound codes go to `tokens`. */
+function schemaIssues(
+  type: string,
+  value: unknown,
+  tokens: Record<string, TypedValueWithPath[]>,
+): OperationOutcomeIssue[] {
+  try {
+    validateTypedValue({ type, value }, { collect: { tokens } });
+    return [];
+  } catch (error) {
+    if (!(error instanceof MedplumOutcomeError)) {
+      throw error;
+    }
+    return (error.outcome.issue ?? []).filter((issue) => issue.severity !== 'warning');
   }
 }
 

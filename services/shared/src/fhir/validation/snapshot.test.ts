@@ -58,3 +58,77 @@ describe('withSnapshot', () => {
     );
   });
 });
+
+const EXTENSION_URL = 'https://peerbridge.org/fhir/StructureDefinition/test-extension';
+
+function extension(
+  elements: NonNullable<StructureDefinition['differential']>['element'],
+): StructureDefinition {
+  return {
+    resourceType: 'StructureDefinition',
+    url: EXTENSION_URL,
+    name: 'TestExtension',
+    status: 'draft',
+    kind: 'complex-type',
+    abstract: false,
+    context: [{ type: 'element', expression: 'ServiceRequest' }],
+    type: 'Extension',
+    baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Extension',
+    derivation: 'constraint',
+    differential: { element: elements },
+  };
+}
+
+describe('withSnapshot for extension definitions', () => {
+  const value = (result: StructureDefinition) =>
+    result.snapshot!.element!.find((element) => element.path === 'Extension.value[x]');
+
+  it('when the differential narrows value[x] to one of the base types and fixes the url, then the snapshot carries both', () => {
+    const result = withSnapshot(
+      extension([
+        { path: 'Extension.url', fixedUri: EXTENSION_URL },
+        { path: 'Extension.value[x]', min: 1, type: [{ code: 'code' }] },
+      ]),
+    );
+    expect(value(result)).toMatchObject({ min: 1, type: [{ code: 'code' }] });
+    expect(result.snapshot!.element!.find((element) => element.path === 'Extension.url')?.fixedUri).toBe(
+      EXTENSION_URL,
+    );
+  });
+
+  it('when the differential keeps a subset of several base types, then the snapshot has exactly those', () => {
+    const result = withSnapshot(
+      extension([{ path: 'Extension.value[x]', type: [{ code: 'string' }, { code: 'Coding' }] }]),
+    );
+    expect(value(result)?.type?.map((type) => type.code)).toEqual(['string', 'Coding']);
+  });
+
+  it('when a type list names a type the base does not have, then the definition is refused', () => {
+    const widened = profile({
+      element: [{ path: 'Task.focus', type: [{ code: 'Reference' }, { code: 'string' }] }],
+    });
+    expect(() => withSnapshot(widened)).toThrow(/may only narrow the base types, not add string/);
+    const replaced = profile({ element: [{ path: 'Task.status', type: [{ code: 'string' }] }] });
+    expect(() => withSnapshot(replaced)).toThrow(/not add string/);
+  });
+
+  it('when a Reference narrows its target profiles, then only a subset of the base targets is accepted', () => {
+    const target = (targetProfile: string[]) =>
+      withSnapshot(
+        profile({ element: [{ path: 'Task.owner', type: [{ code: 'Reference', targetProfile }] }] }),
+      );
+    const organization = 'http://hl7.org/fhir/StructureDefinition/Organization';
+    const owner = target([organization]).snapshot!.element!.find((element) => element.path === 'Task.owner');
+    expect(owner?.type).toEqual([{ code: 'Reference', targetProfile: [organization] }]);
+    expect(() => target(['http://hl7.org/fhir/StructureDefinition/Observation'])).toThrow(/target profiles/);
+  });
+
+  it('when a type adds a profile, or a fixed value is of no type of the element, then the definition is refused', () => {
+    const withProfile = extension([
+      { path: 'Extension.value[x]', type: [{ code: 'Coding', profile: ['https://example.org/coding'] }] },
+    ]);
+    expect(() => withSnapshot(withProfile)).toThrow(/may narrow target profiles only/);
+    const fixedCode = extension([{ path: 'Extension.value[x]', type: [{ code: 'string' }], fixedCode: 'x' }]);
+    expect(() => withSnapshot(fixedCode)).toThrow(/fixedCode is not of one of the element's types/);
+  });
+});

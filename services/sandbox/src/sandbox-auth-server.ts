@@ -1,8 +1,7 @@
 import express, { type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import Provider from 'oidc-provider';
-import type { Config } from '../config/config.js';
-import type { Logger } from '../logging/logger.js';
+import type { Config, Logger } from '@peerbridge/shared';
 import { interactionRoutes } from './interaction-routes.js';
 import { LaunchContextStore } from './launch-context.js';
 import { offlineAccessPromptsConsent } from './offline-access.js';

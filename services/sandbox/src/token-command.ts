@@ -2,8 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import express from 'express';
-import { parseConfig } from '../config/config.js';
-import { createLogger } from '../logging/logger.js';
+import { createLogger, parseConfig } from '@peerbridge/shared';
 import { DemoTokenError, fetchDemoToken } from './demo-token.js';
 import { SANDBOX_MOUNT_PATH, createSandboxAuthServer, sandboxIssuer } from './sandbox-auth-server.js';
 

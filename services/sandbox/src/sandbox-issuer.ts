@@ -1,4 +1,4 @@
-import type { Config } from '../config/config.js';
+import type { Config } from '@peerbridge/shared';
 
 /** Where createApp mounts the sandbox. */
 export const SANDBOX_MOUNT_PATH = '/sandbox/auth';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { grantableResourceScopes, resourceScopeContext, splitScopes } from './smart-scopes.js';
+import { grantableResourceScopes, resourceScopeContext } from './smart-scopes.js';
 
 describe('SMART scopes in the sandbox', () => {
   it.each([
@@ -32,9 +32,5 @@ describe('SMART scopes in the sandbox', () => {
     const requested = ['system/*.rs', 'patient/*.rs', 'user/Task.cruds', 'openid', 'system/*.rs'];
     expect(grantableResourceScopes(requested, true)).toEqual(['system/*.rs']);
     expect(grantableResourceScopes(requested, false)).toEqual(['patient/*.rs', 'user/Task.cruds']);
-  });
-
-  it('when scope strings are split, then empty and absent values give nothing', () => {
-    expect(splitScopes('a  b', undefined, '', 'c')).toEqual(['a', 'b', 'c']);
   });
 });

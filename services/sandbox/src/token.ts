@@ -1,4 +1,4 @@
-import { DemoTokenError, runTokenCommand } from '@peerbridge/shared';
+import { DemoTokenError, runTokenCommand } from './token-command.js';
 
 // `npm run token -- --as clinician --patient 123`: a development sandbox token for demos (docs/sandbox.md).
 try {

@@ -1,3 +1,4 @@
+import { splitScopes } from '@peerbridge/shared';
 import type Provider from 'oidc-provider';
 
 type ProviderMiddleware = Parameters<Provider['use']>[0];
@@ -15,7 +16,7 @@ export function offlineAccessPromptsConsent(): ProviderMiddleware {
       const prompts = typeof prompt === 'string' ? prompt.split(' ').filter(Boolean) : [];
       if (
         typeof scope === 'string' &&
-        scope.split(' ').includes('offline_access') &&
+        splitScopes(scope).includes('offline_access') &&
         !prompts.includes('none')
       ) {
         ctx.query = { ...ctx.query, prompt: [...new Set([...prompts, 'consent'])].join(' ') };

@@ -1,0 +1,10 @@
+export * from './development-sandbox.js';
+export * from './sandbox-auth-server.js';
+export * from './demo-clients.js';
+export * from './demo-users.js';
+export * from './demo-backend-keys.js';
+export { encodeLaunch, type LaunchContext } from './launch-context.js';
+export * from './demo-token.js';
+export { memoryAdapterFactory } from './memory-adapter.js';
+export { introspectionAndRevocation } from './token-endpoint-policies.js';
+export { runTokenCommand, TOKEN_COMMAND_USAGE } from './token-command.js';
