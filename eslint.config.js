@@ -14,4 +14,12 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  {
+    // The browser test's tiny SMART app: a plain script in a page, with fhirclient's global FHIR.
+    files: ['tests/browser/smart-app/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', FHIR: 'readonly' },
+    },
+  },
 );
