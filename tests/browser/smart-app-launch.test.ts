@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { referralService } from '@peerbridge/referral';
 import { encodeLaunch, runTokenCommand } from '@peerbridge/shared';
 import { serviceRequest } from '../support/fixtures.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startListeningTestApp, type ListeningTestApp } from '../support/test-app.js';
 import { startAppServer, type AppServer } from './app-server.js';
 import { launchChromium, type Chromium } from './chromium.js';
 
@@ -25,25 +23,20 @@ interface AppResult {
 }
 
 describe('a browser SMART app on another origin, with fhirclient in Chromium', () => {
-  let server: Server;
   let peerBridge: string;
-  let t: TestApp;
+  let t: ListeningTestApp;
   let app: AppServer;
   let browser: Chromium;
 
   beforeAll(async () => {
-    // PeerBridge listens, with PUBLIC_BASE_URL naming where, and its sandbox is the one issuer:
-    // the browser reaches it over HTTP like any EHR's authorization server.
-    server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    peerBridge = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    t = await startTestApp([referralService], {
-      PUBLIC_BASE_URL: peerBridge,
+    // PeerBridge listens and its sandbox is the one issuer: the browser reaches it over HTTP like
+    // any EHR's authorization server.
+    t = await startListeningTestApp([referralService], {
       SANDBOX: '1',
       SMART_ISSUERS: '',
       SMART_INTROSPECTION_CLIENTS: '',
     });
-    server.on('request', t.app);
+    peerBridge = t.baseUrl;
     app = await startAppServer();
     browser = await launchChromium();
   }, BROWSER_TEST_TIMEOUT_MS);
@@ -51,7 +44,6 @@ describe('a browser SMART app on another origin, with fhirclient in Chromium', (
   afterAll(async () => {
     await browser?.close();
     await app?.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
     await t?.close();
   });
 
