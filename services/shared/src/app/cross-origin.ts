@@ -32,7 +32,7 @@ const EXPOSED_HEADERS = [
 const LOOPBACK_ORIGIN = /^http:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/;
 
 /** Whether a browser page of this origin may call the APIs. */
-export function isAllowedOrigin(config: CorsConfig, origin: string): boolean {
+function isAllowedOrigin(config: CorsConfig, origin: string): boolean {
   return config.origins.includes(origin) || (config.anyLoopbackOrigin && LOOPBACK_ORIGIN.test(origin));
 }
 

@@ -106,7 +106,7 @@ export function restSecurity(
       },
     ],
     description:
-      'Every request except /fhir/metadata and /fhir/.well-known/smart-configuration needs a SMART on FHIR bearer access token (v1 or v2 scopes).',
+      'Every request except /fhir/metadata, /fhir/.well-known/smart-configuration and CORS preflights needs a SMART on FHIR bearer access token (v1 or v2 scopes).',
     ...(uris.length > 0 ? { extension: [{ url: OAUTH_URIS, extension: uris }] } : {}),
   };
 }
