@@ -55,4 +55,12 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: [SANDBOX_LIBRARY], patterns: [SANDBOX_PACKAGE] }],
     },
   },
+  {
+    // The browser test's tiny SMART app: a plain script in a page, with fhirclient's global FHIR.
+    files: ['tests/browser/smart-app/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', FHIR: 'readonly' },
+    },
+  },
 );

@@ -125,14 +125,17 @@ describe('bad writes get a clear error and change nothing', () => {
     expect(read.body.meta.versionId).toBe('1');
   });
 
-  it('when If-Match is not a version ETag, then 412', async () => {
+  it('when If-Match is not a version ETag, then 400 (a malformed request, not a failed precondition) and nothing changes', async () => {
     const created = await createServiceRequest();
     const res = await api
       .put(`/fhir/ServiceRequest/${created.id}`)
       .set('Content-Type', 'application/fhir+json')
       .set('If-Match', 'banana')
-      .send(created);
-    expectOutcome(res, 412);
+      .send({ ...created, status: 'revoked' });
+    expectOutcome(res, 400);
+    expect(res.body.issue[0].details.text).toBe('If-Match must name a version as W/"n"');
+    const read = await api.get(`/fhir/ServiceRequest/${created.id}`);
+    expect(read.body).toMatchObject({ status: created.status, meta: { versionId: '1' } });
   });
 
   it('when If-None-Exist names an unknown search parameter, then 400', async () => {
@@ -189,6 +192,17 @@ describe('routing and negotiation errors', () => {
     const res = await api.get('/fhir/metadata?_format=json');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/fhir\+json/);
+  });
+
+  it('when the history of a whole type is asked for, then 405 naming the unsupported interaction, not a bad id', async () => {
+    const res = await api.get('/fhir/ServiceRequest/_history');
+    expectOutcome(res, 405);
+    expect(res.body.issue[0]).toMatchObject({
+      code: 'not-supported',
+      details: {
+        text: 'The history-type interaction is not supported; read the history of one ServiceRequest at ServiceRequest/<id>/_history',
+      },
+    });
   });
 
   it('when an id is not a valid FHIR id, then 400 pointing at id', async () => {

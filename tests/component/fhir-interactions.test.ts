@@ -315,6 +315,41 @@ describe('history', () => {
   });
 });
 
+describe('ETags', () => {
+  it('when anything but one resource version is answered, then there is no ETag: no content hash for a client to send back in If-Match', async () => {
+    const created = await create();
+    const answers = {
+      metadata: await api.get('/fhir/metadata'),
+      'a search Bundle': await api.get('/fhir/ServiceRequest?_count=1'),
+      'a history Bundle': await api.get(`/fhir/ServiceRequest/${created.id}/_history`),
+      'an error': await api.get('/fhir/ServiceRequest/never-created'),
+      'smart-configuration': await api.get('/fhir/.well-known/smart-configuration'),
+    };
+    const etags = Object.fromEntries(Object.entries(answers).map(([name, res]) => [name, res.headers.etag]));
+    expect(etags).toEqual({
+      metadata: undefined,
+      'a search Bundle': undefined,
+      'a history Bundle': undefined,
+      'an error': undefined,
+      'smart-configuration': undefined,
+    });
+    expect(answers['a search Bundle'].status).toBe(200);
+    expect(answers['an error'].status).toBe(404);
+  });
+
+  it('when a resource is read after an update, then its ETag is W/"<versionId>" of that version', async () => {
+    const created = await create();
+    await api
+      .put(`/fhir/ServiceRequest/${created.id}`)
+      .set('Content-Type', 'application/fhir+json')
+      .send({ ...created, priority: 'urgent' })
+      .expect(200);
+    const read = await api.get(`/fhir/ServiceRequest/${created.id}`);
+    expect(read.headers.etag).toBe('W/"2"');
+    expect(read.body.meta.versionId).toBe('2');
+  });
+});
+
 describe('Task', () => {
   it('when a Task is created and read, then it round-trips like any resource', async () => {
     const sr = await create(plainServiceRequest());

@@ -165,6 +165,43 @@ describe('sandbox: SMART App Launch (authorization code with PKCE)', () => {
     expect(new URL(response.headers.location!).searchParams.get('error')).toBe('invalid_request');
   });
 
+  it('when a browser app on another loopback port signs in, then the code comes back to that port and its origin may redeem it', async () => {
+    const pkce = newPkce();
+    const redirectUri = 'http://127.0.0.1:5173/callback';
+    const callback = await authorize(
+      t.app,
+      { scope: 'launch/patient openid patient/*.rs', pkce, extra: { redirect_uri: redirectUri } },
+      { user: 'clinician', patient: 'pat-5173' },
+    );
+    const response = await redeemCode(t.app, callback.get('code')!, pkce.verifier, redirectUri)
+      .set('Origin', 'http://127.0.0.1:5173')
+      .expect(200);
+    expect(response.headers['access-control-allow-origin']).toBe('http://127.0.0.1:5173');
+    expect(response.body.patient).toBe('pat-5173');
+  });
+
+  it('when the app names a redirect URI off this machine, then the authorization request is refused without redirecting', async () => {
+    const query = authorizeQuery({ scope: 'openid patient/*.rs', pkce: newPkce() });
+    const response = await request(t.app)
+      .get('/sandbox/auth/auth')
+      .query({ ...query, redirect_uri: 'https://evil.example/callback' })
+      .expect(400);
+    expect(response.headers.location).toBeUndefined();
+    expect(response.text).toContain(
+      'redirect_uri did not match any of the client&#39;s registered redirect_uris',
+    );
+  });
+
+  it('when a page of another origin tries to redeem the code of the app, then the token endpoint refuses it', async () => {
+    const pkce = newPkce();
+    const callback = await authorize(t.app, { scope: 'openid patient/*.rs', pkce }, { user: 'clinician' });
+    const response = await redeemCode(t.app, callback.get('code')!, pkce.verifier)
+      .set('Origin', 'https://evil.example')
+      .expect(400);
+    expect(response.body.error).toBe('invalid_request');
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('when the user denies the app, then the app gets access_denied and no code', async () => {
     const browser = request.agent(t.app);
     const start = await browser

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { DEMO_APP_CLIENT_ID, SANDBOX_INTROSPECTION_CLIENT } from '@peerbridge/sandbox';
+import { smartCapabilities } from '@peerbridge/shared';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import {
   ISSUER,
@@ -53,6 +54,36 @@ describe('sandbox: discovery and token introspection', () => {
     expect(response.body.scopes_supported).toEqual(
       expect.arrayContaining(['openid', 'fhirUser', 'launch', 'launch/patient', 'offline_access']),
     );
+  });
+
+  it('when a client reads the OpenID configuration, then only the code flow is offered, as the demo app is registered for no other', async () => {
+    const response = await request(t.app).get('/sandbox/auth/.well-known/openid-configuration').expect(200);
+    expect(response.body.response_types_supported).toEqual(['code']);
+    expect(response.body.grant_types_supported).toEqual([
+      'authorization_code',
+      'refresh_token',
+      'client_credentials',
+    ]);
+  });
+
+  it('when PeerBridge describes the sandbox to SMART apps, then it lists exactly the capabilities the sandbox supports', async () => {
+    const response = await request(t.app).get('/sandbox/auth/.well-known/openid-configuration').expect(200);
+    expect(smartCapabilities(response.body)).toEqual([
+      'launch-ehr',
+      'context-ehr-patient',
+      'context-ehr-encounter',
+      'launch-standalone',
+      'context-standalone-patient',
+      'context-banner',
+      'client-public',
+      'client-confidential-asymmetric',
+      'sso-openid-connect',
+      'permission-offline',
+      'permission-patient',
+      'permission-user',
+      'permission-v1',
+      'permission-v2',
+    ]);
   });
 
   it('when a client reads the JWKS, then it holds public keys only', async () => {

@@ -1,26 +1,19 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { referralService } from '@peerbridge/referral';
 import { runTokenCommand } from '@peerbridge/sandbox';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startListeningTestApp, type ListeningTestApp } from '../support/test-app.js';
 
 describe('sandbox tokens on the FHIR API', () => {
-  let server: Server;
   let baseUrl: string;
-  let t: TestApp;
+  let t: ListeningTestApp;
   beforeAll(async () => {
-    // Listening, with PUBLIC_BASE_URL naming where: the resource server fetches the sandbox's
-    // discovery document and JWKS over HTTP like any issuer's.
-    server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    t = await startTestApp([referralService], { SANDBOX: '1', PUBLIC_BASE_URL: baseUrl });
-    server.on('request', t.app);
+    // Listening: the resource server fetches the sandbox's discovery document and JWKS over HTTP
+    // like any issuer's.
+    t = await startListeningTestApp([referralService], { SANDBOX: '1' });
+    baseUrl = t.baseUrl;
   });
   afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
     await t.close();
   });
 

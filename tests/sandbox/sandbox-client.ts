@@ -118,16 +118,21 @@ export async function authorize(
     .expect(303);
   const resumed = await browser.get(pathOf(submitted.headers.location)).expect(303);
   const callback = new URL(resumed.headers.location!);
-  expect(callback.origin + callback.pathname).toBe(DEMO_APP_REDIRECT_URI);
+  expect(callback.origin + callback.pathname).toBe(options.extra?.redirect_uri ?? DEMO_APP_REDIRECT_URI);
   return callback.searchParams;
 }
 
-export function redeemCode(app: Express, code: string, verifier: string) {
+export function redeemCode(
+  app: Express,
+  code: string,
+  verifier: string,
+  redirectUri: string = DEMO_APP_REDIRECT_URI,
+) {
   return request(app).post('/sandbox/auth/token').type('form').send({
     grant_type: 'authorization_code',
     code,
     code_verifier: verifier,
-    redirect_uri: DEMO_APP_REDIRECT_URI,
+    redirect_uri: redirectUri,
     client_id: DEMO_APP_CLIENT_ID,
   });
 }

@@ -1,24 +1,17 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeJwt } from 'jose';
 import { DemoTokenError, runTokenCommand } from '@peerbridge/sandbox';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startListeningTestApp, type ListeningTestApp } from '../support/test-app.js';
 
 describe('npm run token', () => {
-  let server: Server;
   let baseUrl: string;
-  let t: TestApp;
+  let t: ListeningTestApp;
   beforeAll(async () => {
-    // The real app, listening, with PUBLIC_BASE_URL naming where it listens: the command talks HTTP.
-    server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    t = await startTestApp([], { SANDBOX: '1', PUBLIC_BASE_URL: baseUrl });
-    server.on('request', t.app);
+    // The real app, listening: the command talks HTTP.
+    t = await startListeningTestApp([], { SANDBOX: '1' });
+    baseUrl = t.baseUrl;
   });
   afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
     await t.close();
   });
 

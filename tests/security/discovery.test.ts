@@ -30,21 +30,22 @@ describe('SMART configuration', () => {
     });
   });
 
-  it('when smart-configuration is read, then PKCE is S256 only and the capabilities include permission-v1 and permission-v2', async () => {
+  it('when the issuer lists no SMART launch scopes, then smart-configuration offers no launch context, only PKCE S256 and what the issuer lists', async () => {
     const { body } = await request(t.app).get('/fhir/.well-known/smart-configuration');
     expect(body.code_challenge_methods_supported).toEqual(['S256']);
-    expect(body.capabilities).toEqual(
-      expect.arrayContaining([
-        'permission-v1',
-        'permission-v2',
-        'launch-ehr',
-        'launch-standalone',
-        'context-ehr-patient',
-      ]),
-    );
-    expect(body.grant_types_supported).toEqual(
-      expect.arrayContaining(['authorization_code', 'client_credentials']),
-    );
+    // The test issuer is oidc-provider with its default scopes (openid, offline_access) and
+    // client authentication methods, and without the SMART launch scopes.
+    expect(body.capabilities).toEqual([
+      'launch-standalone',
+      'client-public',
+      'client-confidential-asymmetric',
+      'sso-openid-connect',
+      'permission-offline',
+      'permission-patient',
+      'permission-user',
+      'permission-v1',
+      'permission-v2',
+    ]);
   });
 
   it('when smart-configuration is read, then every endpoint is an absolute URL', async () => {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { Express } from 'express';
 import { developmentSandbox } from '@peerbridge/sandbox';
@@ -64,6 +66,35 @@ export async function startTestApp(
     close: async () => {
       await db.close();
       await releaseSharedTestIssuer();
+    },
+  };
+}
+
+export interface ListeningTestApp extends TestApp {
+  /** `http://127.0.0.1:<port>`, also the app's PUBLIC_BASE_URL. */
+  readonly baseUrl: string;
+}
+
+/**
+ * The test app listening on a loopback port, with PUBLIC_BASE_URL naming where, for clients that
+ * talk HTTP: the token command, a browser, or the resource server fetching the sandbox's discovery
+ * document and keys like any issuer's.
+ */
+export async function startListeningTestApp(
+  services: readonly ServiceModule[],
+  env: Record<string, string> = {},
+): Promise<ListeningTestApp> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const t = await startTestApp(services, { ...env, PUBLIC_BASE_URL: baseUrl });
+  server.on('request', t.app);
+  return {
+    ...t,
+    baseUrl,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await t.close();
     },
   };
 }

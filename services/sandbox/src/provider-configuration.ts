@@ -1,4 +1,4 @@
-import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { errors, type Client, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { assertSmartClientAssertion } from './client-assertion-rules.js';
 import { CLIENT_ASSERTION_ALGORITHMS, SANDBOX_INTROSPECTION_CLIENT, demoClients } from './demo-clients.js';
 import { findDemoUser } from './demo-users.js';
@@ -44,6 +44,10 @@ export function providerConfiguration(settings: SandboxSettings): Configuration 
   return {
     adapter: memoryAdapterFactory(),
     clients: demoClients(),
+    // The authorization code flow only: SMART App Launch uses no other, and the demo app is
+    // registered for `code` alone, so discovery must not offer implicit or hybrid responses.
+    responseTypes: ['code'],
+    clientBasedCORS: loopbackAppOrigins,
     clientAuthMethods: ['private_key_jwt', 'none', 'client_secret_basic'],
     enabledJWA: { clientAuthSigningAlgValues: [...CLIENT_ASSERTION_ALGORITHMS] },
     assertJwtClientAuthClaimsAndHeader: assertSmartClientAssertion,
@@ -134,6 +138,30 @@ export function providerConfiguration(settings: SandboxSettings): Configuration 
     },
   };
 }
+
+/**
+ * Which browser origins may call the token endpoint for a client: a public client's own redirect
+ * origins, any port of them for a native client's loopback redirects (RFC 8252 section 7.3: the
+ * port is chosen when the app starts, and oidc-provider ignores it when matching redirect URIs).
+ */
+function loopbackAppOrigins(_ctx: KoaContextWithOIDC, origin: string, client: Client): boolean {
+  if (client.clientAuthMethod !== 'none') {
+    return false;
+  }
+  const requested = URL.parse(origin);
+  return (client.redirectUris ?? []).some((uri) => {
+    const registered = URL.parse(uri);
+    if (!registered || !requested) {
+      return false;
+    }
+    const anyPort = client.applicationType === 'native' && LOOPBACK_HOSTS.has(registered.hostname);
+    return anyPort
+      ? requested.protocol === registered.protocol && requested.hostname === registered.hostname
+      : requested.origin === registered.origin;
+  });
+}
+
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
  * oidc-provider issues only the scopes a resource server lists, and SMART scopes are open-ended

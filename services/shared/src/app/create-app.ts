@@ -14,6 +14,7 @@ import { TokenVerifier } from '../auth/token-verifier.js';
 import type { Logger } from '../logging/logger.js';
 import { ResourceValidator } from '../fhir/validation/resource-validator.js';
 import type { HostExtension } from './host-extension.js';
+import { corsEnabled, crossOrigin } from './cross-origin.js';
 import type { ServiceModule } from './service-module.js';
 import { storableJsonText } from './storable-text.js';
 
@@ -58,6 +59,9 @@ export function createApp(options: AppOptions): Express {
   const { config, db, logger, services } = options;
   const app = express();
   app.disable('x-powered-by');
+  // An ETag here names a resource version (W/"<versionId>", set by the FHIR routes), which
+  // If-Match takes; Express's default content hash on every other body would look like one.
+  app.set('etag', false);
   app.use(accessLog(logger));
   for (const extension of options.extensions ?? []) {
     const mounted = extension.router?.(config, logger);
@@ -66,6 +70,8 @@ export function createApp(options: AppOptions): Express {
     }
   }
   app.use(helmet());
+  // Before authentication: a browser's preflight carries no token.
+  app.use(['/fhir', '/api'], crossOrigin(config.cors));
   // Before body parsing, so an unauthenticated caller cannot make the server parse a large body.
   const verifier = options.tokenVerifier ?? new TokenVerifier(config.smart);
   app.use(authenticate(verifier, logger));
@@ -98,7 +104,7 @@ export function createApp(options: AppOptions): Express {
   const resources = services.flatMap((service) => service.resources);
   const date = new Date().toISOString();
   app.get('/fhir/metadata', fhirMediaTypes, async (_req, res) => {
-    const security = restSecurity(await firstIssuerMetadata(verifier));
+    const security = restSecurity(await firstIssuerMetadata(verifier), corsEnabled(config.cors));
     const metadata = capabilityStatement(resources, {
       baseUrl: config.publicBaseUrl,
       version: VERSION,

@@ -96,3 +96,36 @@ describe('SMART settings', () => {
     expect(() => parse(env)).toThrow('clientSecret');
   });
 });
+
+describe('CORS settings', () => {
+  it('when CORS_ALLOWED_ORIGINS is not set in development, then any loopback origin is allowed and no other', () => {
+    expect(parseConfig({}, { port: 0 }).cors).toEqual({ origins: [], anyLoopbackOrigin: true });
+  });
+
+  it('when CORS_ALLOWED_ORIGINS is not set in production, then no origin is allowed', () => {
+    const config = parseConfig(
+      { NODE_ENV: 'production', SMART_ISSUERS: 'https://ehr.example/auth' },
+      { port: 0 },
+    );
+    expect(config.cors).toEqual({ origins: [], anyLoopbackOrigin: false });
+  });
+
+  it('when CORS_ALLOWED_ORIGINS lists origins, then exactly those are allowed, even in development', () => {
+    const config = parse({ CORS_ALLOWED_ORIGINS: 'https://app.example, http://localhost:3000' });
+    expect(config.cors).toEqual({
+      origins: ['https://app.example', 'http://localhost:3000'],
+      anyLoopbackOrigin: false,
+    });
+  });
+
+  it('when CORS_ALLOWED_ORIGINS is set but empty, then no origin is allowed', () => {
+    expect(parse({ CORS_ALLOWED_ORIGINS: '' }).cors).toEqual({ origins: [], anyLoopbackOrigin: false });
+  });
+
+  it.each(['https://app.example/', 'https://app.example/path', 'app.example', '*'])(
+    'when CORS_ALLOWED_ORIGINS holds %s, which is not an origin, then start-up fails',
+    (value) => {
+      expect(() => parse({ CORS_ALLOWED_ORIGINS: value })).toThrow('CORS_ALLOWED_ORIGINS must list origins');
+    },
+  );
+});

@@ -29,6 +29,20 @@ export interface Config {
    * turns the default off. Never on in production. A service run alone has no sandbox.
    */
   readonly sandbox: boolean;
+  /** Which browser origins may call /fhir and /api (CORS); see parseCorsConfig. */
+  readonly cors: CorsConfig;
+}
+
+/**
+ * Browser origins allowed to call the APIs from another origin, as a SMART app on its own web
+ * server does. `CORS_ALLOWED_ORIGINS` is a comma-separated list of origins
+ * (`https://app.example`, `http://localhost:3000`). Unset, development allows any loopback
+ * origin (`http://localhost:<port>`, `http://127.0.0.1:<port>`, `http://[::1]:<port>`), so an
+ * app under development works with nothing set, and production allows none.
+ */
+export interface CorsConfig {
+  readonly origins: readonly string[];
+  readonly anyLoopbackOrigin: boolean;
 }
 
 /**
@@ -92,6 +106,7 @@ export function parseConfig(env: Record<string, string | undefined>, defaults: {
     idempotencyKeyTtlHours: parseInteger(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 1, 24 * 365),
     smart: parseSmartConfig(env, publicBaseUrl),
     sandbox,
+    cors: parseCorsConfig(env, nodeEnv),
   });
 }
 
@@ -192,6 +207,27 @@ function parseIntrospectionClients(
     clients.set(issuer, Object.freeze({ clientId, clientSecret }));
   }
   return clients;
+}
+
+function parseCorsConfig(env: Record<string, string | undefined>, nodeEnv: string): CorsConfig {
+  const raw = env.CORS_ALLOWED_ORIGINS;
+  const origins = (raw ?? '')
+    .split(',')
+    .map((value) => value.trim())
+    .filter((value) => value !== '');
+  for (const origin of origins) {
+    // An origin is scheme, host and port only: a path or a trailing slash would never match the
+    // Origin header a browser sends.
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+      throw new ConfigError(
+        `CORS_ALLOWED_ORIGINS must list origins such as https://app.example (no path), not ${origin}`,
+      );
+    }
+  }
+  return Object.freeze({
+    origins: Object.freeze([...new Set(origins)]),
+    anyLoopbackOrigin: raw === undefined && nodeEnv !== 'production',
+  });
 }
 
 function parseSandbox(env: Record<string, string | undefined>, nodeEnv: string): boolean {

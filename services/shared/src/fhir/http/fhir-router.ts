@@ -1,11 +1,6 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Resource } from '@medplum/fhirtypes';
-import {
-  badRequest,
-  methodNotAllowed,
-  outcome,
-  preconditionFailed,
-} from '../../errors/operation-outcome-error.js';
+import { badRequest, methodNotAllowed, outcome } from '../../errors/operation-outcome-error.js';
 import type { Queryable } from '../../db/database.js';
 import type { Repositories } from '../../access/repositories.js';
 import type { Repository } from '../../access/repository.js';
@@ -176,6 +171,9 @@ export function fhirRouter(options: FhirRouterOptions): Router {
       };
     }
 
+    // Before the instance routes, so that `_history` is not taken for an id.
+    const typeHistoryPath = `${typePath}/_history`;
+    router.all(typeHistoryPath, labelRoute(typeHistoryPath), typeHistoryNotSupported(type));
     for (const [path, methods] of Object.entries(routes)) {
       const route = router.route(path);
       route.all(labelRoute(path), fhirMediaTypes);
@@ -200,6 +198,16 @@ function notAllowed(methods: string[]): RequestHandler {
   return (req, res) => {
     res.setHeader('Allow', allow);
     throw methodNotAllowed(`${req.method} is not supported here; allowed: ${allow}`);
+  };
+}
+
+/** `<type>/_history`: no resource type here serves its whole history, only each resource's. */
+function typeHistoryNotSupported(type: string): RequestHandler {
+  return (_req, res) => {
+    res.setHeader('Allow', '');
+    throw methodNotAllowed(
+      `The history-type interaction is not supported; read the history of one ${type} at ${type}/<id>/_history`,
+    );
   };
 }
 
@@ -264,14 +272,14 @@ function requireResource(body: unknown, type: string, urlId: string | undefined)
   return resource as unknown as Resource;
 }
 
-/** `If-Match: W/"3"` names version 3; anything else is a malformed precondition. */
+/** `If-Match: W/"3"` names version 3; anything else is a malformed request, not a failed precondition. */
 function ifMatchVersion(header: string | undefined): number | undefined {
   if (header === undefined) {
     return undefined;
   }
   const match = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
   if (!match) {
-    throw preconditionFailed(`If-Match must name a version as W/"n"`);
+    throw badRequest(`If-Match must name a version as W/"n"`);
   }
   return Number(match[1]);
 }
