@@ -1,4 +1,11 @@
-import { FHIR_STORE_MIGRATIONS, fhirRouter, ResourceStore, type ServiceModule } from '@peerbridge/shared';
+import {
+  EVENT_MIGRATIONS,
+  eventWorkers,
+  FHIR_STORE_MIGRATIONS,
+  fhirRouter,
+  ResourceStore,
+  type ServiceModule,
+} from '@peerbridge/shared';
 import { Router } from 'express';
 import { REFERRAL_RESOURCES } from './fhir/resource-definitions.js';
 import { referralDocs } from './http/docs.js';
@@ -7,10 +14,10 @@ import { loadOpenApiDocument } from './http/openapi-document.js';
 import { referralApi } from './http/referral-api.js';
 import { FhirReferralUpdates } from './workflow/fhir-referral-updates.js';
 import { ReferralWorkflow } from './workflow/referral-workflow.js';
-import { ReferralWrites } from './workflow/referral-writes.js';
+import { REFERRAL_SCHEMA, ReferralWrites } from './workflow/referral-writes.js';
 import { REFERRAL_MIGRATIONS } from './store/migrations.js';
 
-const SCHEMA = 'referral';
+const SCHEMA = REFERRAL_SCHEMA;
 
 /**
  * The peer support program that owns a referral's Task when the referral names none. One
@@ -22,7 +29,8 @@ export const DEFAULT_PROGRAM = 'Organization/peer-support-program';
 export const referralService: ServiceModule = {
   name: 'referral',
   schema: SCHEMA,
-  migrations: [FHIR_STORE_MIGRATIONS, REFERRAL_MIGRATIONS],
+  // The event tables before the referral's own: its migration 002 moves its old outbox into them.
+  migrations: [FHIR_STORE_MIGRATIONS, EVENT_MIGRATIONS, REFERRAL_MIGRATIONS],
   resources: REFERRAL_RESOURCES,
   createRouter({ config, db, validator }) {
     const store = new ResourceStore(
@@ -55,4 +63,5 @@ export const referralService: ServiceModule = {
     );
     return router;
   },
+  workers: ({ db, bus, logger }) => eventWorkers({ service: 'referral', schema: SCHEMA, db, bus, logger }),
 };

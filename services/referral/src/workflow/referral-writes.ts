@@ -1,18 +1,22 @@
 import type { Resource, ServiceRequest, Task } from '@medplum/fhirtypes';
-import { notFound, type Queryable, type ResourceStore, type ResourceValidator } from '@peerbridge/shared';
+import {
+  appendEvent,
+  newEvent,
+  notFound,
+  type Queryable,
+  type ResourceStore,
+  type ResourceValidator,
+} from '@peerbridge/shared';
 import { serviceRequestStatusFor } from '../domain/lifecycle.js';
 import type { Actor, Referral, ReferralStatus } from '../domain/referral.js';
 import { referralFromFhir } from '../fhir/from-fhir.js';
 import { REFERRAL_RESOURCES } from '../fhir/resource-definitions.js';
 import { omit } from '../fhir/omit.js';
 import { taskStatusFields } from '../fhir/to-fhir.js';
-import {
-  appendEvent,
-  findTaskId,
-  recordTransition,
-  type ChangedResource,
-  type ReferralEventType,
-} from '../store/referral-tables.js';
+import { findTaskId, recordTransition, type ReferralEventType } from '../store/referral-tables.js';
+
+/** The referral service's schema, where its outbox is. */
+export const REFERRAL_SCHEMA = 'referral';
 
 const PROFILES = new Map<string, string | undefined>(
   REFERRAL_RESOURCES.map((definition) => [definition.type, definition.profile]),
@@ -107,11 +111,13 @@ export class ReferralWrites {
     resources: readonly Resource[],
     at: string,
   ): Promise<void> {
-    const changed: ChangedResource[] = resources.map((resource) => ({
-      reference: `${resource.resourceType}/${resource.id}`,
-      versionId: resource.meta!.versionId!,
-    }));
-    await appendEvent(tx, type, referralId, changed, at);
+    const event = newEvent({
+      type,
+      aggregate: { type: 'referral', id: referralId },
+      resources,
+      occurredAt: at,
+    });
+    await appendEvent(tx, REFERRAL_SCHEMA, event);
   }
 
   /** Every resource PeerBridge writes must pass what a client's would: base R4 and its profile. */

@@ -4,7 +4,11 @@ import { hostServices } from './host.js';
 import { runServer } from './run-server.js';
 import type { ServiceModule } from './service-module.js';
 
-/** Entry point shared by every service's main.ts and by the all-in-one development process. */
+/**
+ * Entry point shared by every service's main.ts and by the all-in-one development process: the
+ * services' routes and their workers. On SIGTERM the workers stop claiming jobs at once, and
+ * running ones, like in-flight requests, get SHUTDOWN_TIMEOUT_MS to finish.
+ */
 export async function main(
   name: string,
   defaultPort: number,
@@ -13,7 +17,9 @@ export async function main(
   const config = parseConfig(process.env, { port: defaultPort });
   const logger = createLogger({ level: config.logLevel, service: name });
   let accepting = true;
-  const { app, db } = await hostServices(config, logger, services, () => accepting);
+  const { app, db, bus, workers } = await hostServices(config, logger, services, () => accepting);
+  await workers.start();
+  let workersStopped: Promise<void> | undefined;
   await runServer({
     app,
     port: config.port,
@@ -21,8 +27,22 @@ export async function main(
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     onShutdownStarted: () => {
       accepting = false;
+      workersStopped = within(workers.stop(), config.shutdownTimeoutMs);
     },
-    onClosed: () => db.close(),
+    onClosed: async () => {
+      await workersStopped;
+      await bus.stop(config.shutdownTimeoutMs);
+      await db.close();
+    },
   });
   logger.info('database', { kind: db.kind });
+}
+
+/** Waits for work to finish, but no longer than ms: shutdown must end. */
+function within(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -28,6 +28,21 @@ export interface Config {
    * nothing set up); SANDBOX=0 turns the default off. Never on in production.
    */
   readonly sandbox: boolean;
+  /** Event delivery; see EventConfig. */
+  readonly events: EventConfig;
+}
+
+/**
+ * Event delivery (pg-boss). A consumer's event is tried up to `EVENT_MAX_ATTEMPTS` times, the
+ * n-th retry after about `EVENT_RETRY_DELAY_SECONDS` × 2^n with random jitter, never more than
+ * `EVENT_RETRY_DELAY_MAX_SECONDS`; then it is a dead letter (admin API: /api/events). The relay
+ * looks for committed outbox events every `EVENT_RELAY_INTERVAL_MS`.
+ */
+export interface EventConfig {
+  readonly maxAttempts: number;
+  readonly retryDelaySeconds: number;
+  readonly retryDelayMaxSeconds: number;
+  readonly relayIntervalMs: number;
 }
 
 /**
@@ -89,6 +104,12 @@ export function parseConfig(env: Record<string, string | undefined>, defaults: {
     shutdownTimeoutMs: parseInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     smart: parseSmartConfig(env, publicBaseUrl, sandbox),
     sandbox,
+    events: Object.freeze({
+      maxAttempts: parseInteger(env, 'EVENT_MAX_ATTEMPTS', 5, 1, 100),
+      retryDelaySeconds: parseInteger(env, 'EVENT_RETRY_DELAY_SECONDS', 2, 1, 3600),
+      retryDelayMaxSeconds: parseInteger(env, 'EVENT_RETRY_DELAY_MAX_SECONDS', 300, 1, 86_400),
+      relayIntervalMs: parseInteger(env, 'EVENT_RELAY_INTERVAL_MS', 100, 10, 60_000),
+    }),
   });
 }
 

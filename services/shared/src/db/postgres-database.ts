@@ -20,6 +20,7 @@ export function openPostgresDatabase(connectionString: string, poolSize: number)
 
   return {
     kind: 'postgres',
+    connection: { kind: 'postgres', url: connectionString },
     ...queryable(pool),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();

@@ -1,0 +1,52 @@
+import { fromPglite, PgBoss, type Db } from 'pg-boss';
+import type { EventConfig } from '../config/config.js';
+import type { Database, Queryable } from '../db/database.js';
+import type { Logger } from '../logging/logger.js';
+
+/**
+ * The process's job queue: one pg-boss instance on the service database, shared by the relays
+ * and consumers of every service the process hosts. On PostgreSQL pg-boss keeps a small pool of
+ * its own (plus one LISTEN connection, so a worker wakes when a job is created); on PGlite it
+ * shares the embedded instance through pg-boss's own PGlite adapter (docs/adr/0008).
+ */
+export class EventBus {
+  private constructor(
+    readonly boss: PgBoss,
+    readonly config: EventConfig,
+  ) {}
+
+  static async start(options: {
+    db: Database;
+    config: EventConfig;
+    logger: Logger;
+    /** pg-boss's own connections on PostgreSQL (besides the LISTEN one). */
+    poolSize?: number;
+  }): Promise<EventBus> {
+    const { db, logger } = options;
+    const connection =
+      db.connection.kind === 'pglite'
+        ? { db: fromPglite(db.connection.instance), backend: 'pglite' as const }
+        : { connectionString: db.connection.url, max: options.poolSize ?? 4 };
+    const boss = new PgBoss({
+      ...connection,
+      useListenNotify: true,
+      // Cron schedules are not used; maintenance (expiry, retention) stays on.
+      schedule: false,
+    });
+    // pg-boss reports trouble (a lost connection, a failed poll) as events and carries on; its
+    // messages describe the queue, never job data.
+    boss.on('error', (error: Error) => logger.warn('event queue error', { error: error.message }));
+    await boss.start();
+    return new EventBus(boss, options.config);
+  }
+
+  /** Stops claiming jobs and waits (up to timeoutMs) for running handlers, then disconnects. */
+  async stop(timeoutMs: number): Promise<void> {
+    await this.boss.stop({ graceful: true, timeout: timeoutMs, close: true });
+  }
+}
+
+/** A transaction as pg-boss's `db` option takes it, so a job is written in that transaction. */
+export function queueTransaction(tx: Queryable): Db {
+  return { executeSql: async (text, values) => ({ rows: await tx.query(text, values ?? []) }) };
+}

@@ -1,0 +1,122 @@
+import type { Database } from '../db/database.js';
+import { assertIdentifier } from '../db/migrate.js';
+import type { Logger } from '../logging/logger.js';
+import type { DomainEvent } from './domain-event.js';
+import type { EventBus } from './event-bus.js';
+
+const BATCH = 200;
+/** How long a claimed batch is the claiming relay's before another may take it over. */
+const LEASE_SECONDS = 30;
+
+interface OutboxRow {
+  event_id: string;
+  event_type: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  changes: DomainEvent['changes'];
+  resources: DomainEvent['resources'] | null;
+  occurred_at: string | Date;
+}
+
+/**
+ * Moves committed outbox events of one schema to the job queue: claims a batch (a lease, so
+ * several replicas share the work and a relay killed mid-batch delays its rows by the lease
+ * only), publishes each to the queues subscribed to its type, then marks the batch published.
+ * A crash between publishing and marking publishes again: delivery is at least once, and the
+ * job id is the event id, so a queue that already has the job keeps one.
+ */
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(
+    private readonly db: Database,
+    private readonly schema: string,
+    private readonly bus: EventBus,
+    private readonly logger: Logger,
+  ) {
+    assertIdentifier(schema);
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops polling and waits for the batch in hand, which is published and marked first. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Publishes every committed, unpublished event; answers how many it published. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const published = await this.publishBatch();
+      total += published;
+      if (published < BATCH) {
+        return total;
+      }
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) {
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.running = this.drain().then(
+        () => this.schedule(this.bus.config.relayIntervalMs),
+        (error: unknown) => {
+          // The database may be restarting: keep polling, the rows wait in the outbox.
+          this.logger.warn('outbox relay failed', {
+            schema: this.schema,
+            error: error instanceof Error ? error.message : String(error),
+          });
+          this.schedule(this.bus.config.relayIntervalMs * 10);
+        },
+      );
+    }, delayMs);
+  }
+
+  private async publishBatch(): Promise<number> {
+    const rows = await this.db.query<OutboxRow>(
+      `UPDATE ${this.schema}.event_outbox SET claimed_until = now() + interval '${LEASE_SECONDS} seconds'
+       WHERE seq IN (
+         SELECT seq FROM ${this.schema}.event_outbox
+         WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+         ORDER BY seq LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+       RETURNING seq, event_id, event_type, aggregate_type, aggregate_id, changes, resources, occurred_at`,
+    );
+    if (rows.length === 0) {
+      return 0;
+    }
+    // In outbox order, so one aggregate's events usually reach a queue in the order they happened
+    // (consumers still guard with versions: docs/adr/0008).
+    rows.sort((a, b) => Number((a as { seq?: unknown }).seq) - Number((b as { seq?: unknown }).seq));
+    for (const row of rows) {
+      const event = eventOf(row);
+      await this.bus.boss.publish(event.type, event as unknown as object, { id: event.id });
+    }
+    await this.db.query(
+      `UPDATE ${this.schema}.event_outbox SET published_at = now(), claimed_until = NULL
+       WHERE event_id = ANY($1::uuid[])`,
+      [rows.map((row) => row.event_id)],
+    );
+    return rows.length;
+  }
+}
+
+function eventOf(row: OutboxRow): DomainEvent {
+  return {
+    id: row.event_id,
+    type: row.event_type,
+    aggregate: { type: row.aggregate_type, id: row.aggregate_id },
+    changes: row.changes,
+    ...(row.resources ? { resources: row.resources } : {}),
+    occurredAt: new Date(row.occurred_at).toISOString(),
+  };
+}
