@@ -32,6 +32,8 @@ export class EventBus {
       useListenNotify: true,
       // Cron schedules are not used; maintenance (expiry, retention) stays on.
       schedule: false,
+      // Finds the jobs of a worker that stopped heartbeating (a killed process) soon after.
+      superviseIntervalSeconds: Math.max(1, Math.floor(options.config.heartbeatSeconds / 2)),
     });
     // pg-boss reports trouble (a lost connection, a failed poll) as events and carries on; its
     // messages describe the queue, never job data.

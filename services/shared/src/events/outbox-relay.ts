@@ -5,10 +5,9 @@ import type { DomainEvent } from './domain-event.js';
 import type { EventBus } from './event-bus.js';
 
 const BATCH = 200;
-/** How long a claimed batch is the claiming relay's before another may take it over. */
-const LEASE_SECONDS = 30;
 
 interface OutboxRow {
+  seq: string;
   event_id: string;
   event_type: string;
   aggregate_type: string;
@@ -84,19 +83,21 @@ export class OutboxRelay {
 
   private async publishBatch(): Promise<number> {
     const rows = await this.db.query<OutboxRow>(
-      `UPDATE ${this.schema}.event_outbox SET claimed_until = now() + interval '${LEASE_SECONDS} seconds'
+      `UPDATE ${this.schema}.event_outbox SET claimed_until = now() + make_interval(secs => $1)
        WHERE seq IN (
          SELECT seq FROM ${this.schema}.event_outbox
          WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
          ORDER BY seq LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
        RETURNING seq, event_id, event_type, aggregate_type, aggregate_id, changes, resources, occurred_at`,
+      // A claim lasts as long as a silent worker keeps its jobs: then the relay is presumed dead.
+      [this.bus.config.heartbeatSeconds],
     );
     if (rows.length === 0) {
       return 0;
     }
     // In outbox order, so one aggregate's events usually reach a queue in the order they happened
     // (consumers still guard with versions: docs/adr/0008).
-    rows.sort((a, b) => Number((a as { seq?: unknown }).seq) - Number((b as { seq?: unknown }).seq));
+    rows.sort((a, b) => Number(a.seq) - Number(b.seq));
     for (const row of rows) {
       const event = eventOf(row);
       await this.bus.boss.publish(event.type, event as unknown as object, { id: event.id });

@@ -43,7 +43,7 @@ export function eventWorkers(options: {
     }
     const queue = consumerQueue(service, consumer.name);
     const deadLetter = deadLetterQueue(queue);
-    const { maxAttempts, retryDelaySeconds, retryDelayMaxSeconds } = bus.config;
+    const { maxAttempts, retryDelaySeconds, retryDelayMaxSeconds, heartbeatSeconds } = bus.config;
     await ensureQueue(bus, deadLetter, { retentionSeconds: 30 * 24 * 3600 });
     await ensureQueue(bus, queue, {
       deadLetter,
@@ -51,6 +51,7 @@ export function eventWorkers(options: {
       retryDelay: retryDelaySeconds,
       retryBackoff: true,
       retryDelayMax: retryDelayMaxSeconds,
+      heartbeatSeconds,
       notify: true,
     });
     for (const type of consumer.eventTypes) {
@@ -58,7 +59,14 @@ export function eventWorkers(options: {
     }
     await bus.boss.work<DomainEvent>(
       queue,
-      { batchSize: BATCH_SIZE, perJobResults: true, pollingIntervalSeconds: 0.5 },
+      {
+        batchSize: BATCH_SIZE,
+        perJobResults: true,
+        // A new job wakes the worker (NOTIFY); polling finds retries whose backoff has passed.
+        pollingIntervalSeconds: 0.5,
+        notifyPollingIntervalSeconds: 1,
+        burstWhenBatchFull: true,
+      },
       async (jobs) => {
         const results = [];
         for (const job of jobs) {
@@ -109,7 +117,7 @@ async function ensureQueue(
   options: Parameters<EventBus['boss']['createQueue']>[1] & object,
 ): Promise<void> {
   if (await bus.boss.getQueue(name)) {
-    const { deadLetter: _deadLetter, ...changeable } = options;
+    const { deadLetter: _deadLetter, heartbeatSeconds: _heartbeat, ...changeable } = options;
     await bus.boss.updateQueue(name, changeable);
   } else {
     await bus.boss.createQueue(name, options);
