@@ -3,6 +3,9 @@ import type { EventConfig } from '../config/config.js';
 import type { Database, Queryable } from '../db/database.js';
 import type { Logger } from '../logging/logger.js';
 
+/** pg-boss's own schema (its default), beside the services' schemas. */
+export const QUEUE_SCHEMA = 'pgboss';
+
 /**
  * The process's job queue: one pg-boss instance on the service database, shared by the relays
  * and consumers of every service the process hosts. On PostgreSQL pg-boss keeps a small pool of
@@ -29,6 +32,7 @@ export class EventBus {
         : { connectionString: db.connection.url, max: options.poolSize ?? 4 };
     const boss = new PgBoss({
       ...connection,
+      schema: QUEUE_SCHEMA,
       useListenNotify: true,
       // Cron schedules are not used; maintenance (expiry, retention) stays on.
       schedule: false,

@@ -1,8 +1,9 @@
+import type { JobInsert } from 'pg-boss';
 import type { Database } from '../db/database.js';
 import { assertIdentifier } from '../db/migrate.js';
 import type { Logger } from '../logging/logger.js';
 import type { DomainEvent } from './domain-event.js';
-import type { EventBus } from './event-bus.js';
+import { QUEUE_SCHEMA, type EventBus } from './event-bus.js';
 
 const BATCH = 200;
 
@@ -20,7 +21,8 @@ interface OutboxRow {
 /**
  * Moves committed outbox events of one schema to the job queue: claims a batch (a lease, so
  * several replicas share the work and a relay killed mid-batch delays its rows by the lease
- * only), publishes each to the queues subscribed to its type, then marks the batch published.
+ * only), puts each event in the queue of every consumer subscribed to its type, then marks the
+ * batch published.
  * A crash between publishing and marking publishes again: delivery is at least once, and the
  * job id is the event id, so a queue that already has the job keeps one.
  */
@@ -98,9 +100,9 @@ export class OutboxRelay {
     // In outbox order, so one aggregate's events usually reach a queue in the order they happened
     // (consumers still guard with versions: docs/adr/0008).
     rows.sort((a, b) => Number(a.seq) - Number(b.seq));
-    for (const row of rows) {
-      const event = eventOf(row);
-      await this.bus.boss.publish(event.type, event as unknown as object, { id: event.id });
+    const events = rows.map(eventOf);
+    for (const [queue, jobs] of await this.jobsBySubscriber(events)) {
+      await this.bus.boss.insert(queue, jobs);
     }
     await this.db.query(
       `UPDATE ${this.schema}.event_outbox SET published_at = now(), claimed_until = NULL
@@ -108,6 +110,27 @@ export class OutboxRelay {
       [rows.map((row) => row.event_id)],
     );
     return rows.length;
+  }
+  /**
+   * pg-boss's publish() sends one event to its subscribers in a round trip per queue; a batch is
+   * published with one insert per subscribed queue instead. Who subscribes to what is read from
+   * pg-boss's subscription table, as publish() itself reads it. The job id is the event id.
+   */
+  private async jobsBySubscriber(events: readonly DomainEvent[]): Promise<Map<string, JobInsert[]>> {
+    const types = [...new Set(events.map((event) => event.type))];
+    const subscriptions = await this.db.query<{ event: string; name: string }>(
+      `SELECT event, name FROM ${QUEUE_SCHEMA}.subscription WHERE event = ANY($1::text[])`,
+      [types],
+    );
+    const jobs = new Map<string, JobInsert[]>();
+    for (const event of events) {
+      for (const { name } of subscriptions.filter((subscription) => subscription.event === event.type)) {
+        const queued = jobs.get(name) ?? [];
+        queued.push({ id: event.id, data: event as unknown as object });
+        jobs.set(name, queued);
+      }
+    }
+    return jobs;
   }
 }
 
