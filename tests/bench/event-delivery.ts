@@ -60,7 +60,7 @@ export async function measureEventDelivery(
   const logger = createLogger({ level: 'error', service: 'bench', silent: true });
   const db = openPostgresDatabase(databaseUrl, poolSize);
   await migrateSchema(db, SCHEMA, [EVENT_MIGRATIONS]);
-  const bus = await EventBus.start({ db, config: config.events, logger });
+  const bus = await EventBus.start({ db, config, logger });
   try {
     const ours = await measurePipeline(await ourPipeline(db, bus, logger), timing);
     const baseline = await measurePipeline(await rawPgBoss(bus), timing);

@@ -44,7 +44,7 @@ beforeAll(async () => {
   const services = [ledgerService([slow])];
   db = await openTestDatabase();
   await migrateServices(db, services);
-  bus = await EventBus.start({ db, config: config.events, logger });
+  bus = await EventBus.start({ db, config, logger });
   workers = serviceWorkers(services, { config, db, logger, validator: createValidator(), bus });
   await workers.start();
 });

@@ -58,7 +58,7 @@ export async function startTestApp(
   await migrateServices(db, services);
   const logger = options.logger ?? createLogger({ level: config.logLevel, service: 'test', silent: true });
   const validator = createValidator();
-  const bus = options.withEvents ? await EventBus.start({ db, config: config.events, logger }) : undefined;
+  const bus = options.withEvents ? await EventBus.start({ db, config, logger }) : undefined;
   const workers = bus ? serviceWorkers(services, { config, db, logger, validator, bus }) : undefined;
   await workers?.start();
   const app = createApp({ config, db, logger, validator, services, eventBus: bus });

@@ -60,7 +60,7 @@ export async function hostServices(
   let bus: EventBus;
   try {
     await migrateServices(db, services);
-    bus = await EventBus.start({ db, config: config.events, logger });
+    bus = await EventBus.start({ db, config, logger });
   } catch (error) {
     await db.close();
     throw error;

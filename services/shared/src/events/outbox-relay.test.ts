@@ -21,7 +21,7 @@ beforeAll(async () => {
   const logger = createLogger({ level: 'error', service: 'test', silent: true });
   db = await openTestDatabase();
   await migrateSchema(db, SCHEMA, [EVENT_MIGRATIONS]);
-  bus = await EventBus.start({ db, config: config.events, logger });
+  bus = await EventBus.start({ db, config, logger });
   await bus.boss.createQueue(QUEUE);
   await bus.boss.subscribe('relay.tested', QUEUE);
   relay = new OutboxRelay(db, SCHEMA, bus, logger);

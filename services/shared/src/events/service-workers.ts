@@ -67,8 +67,8 @@ export function eventWorkers(options: {
         notifyPollingIntervalSeconds: 1,
         burstWhenBatchFull: true,
       },
-      // Each job in a transaction of its own, side by side (as many at once as the pool allows).
-      async (jobs) => Promise.all(jobs.map(deliver)),
+      // Each job in a transaction of its own, side by side within the process's bound.
+      async (jobs) => Promise.all(jobs.map((job) => bus.deliveries(() => deliver(job)))),
     );
     queues.push(queue);
 
