@@ -49,12 +49,14 @@ export async function startPeerBridge(
     service: 'peerbridge',
     stream: createWriteStream('/dev/null'),
   });
-  const { app, db } = await hostServices(config, logger, ALL_SERVICES);
+  // Its workers are not started: the FHIR figures are the request path's alone.
+  const { app, db, bus } = await hostServices(config, logger, ALL_SERVICES);
   const server = await listen((port) => app.listen(port));
   return {
     port: (server.address() as AddressInfo).port,
     async close() {
       await new Promise((done) => server.close(done));
+      await bus.stop(5000);
       await db.close();
     },
   };

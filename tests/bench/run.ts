@@ -5,6 +5,7 @@ import { acquireSharedTestIssuer, releaseSharedTestIssuer } from '../support/tes
 import { signToken } from '../support/tokens.js';
 import { createBenchDatabase, type BenchDatabase } from './bench-database.js';
 import { measureCreateAtFixedRate } from './create-at-fixed-rate.js';
+import { runEventBench } from './event-section.js';
 import { BENCH_AUDIENCE, benchConfig } from './peerbridge-server.js';
 import {
   printCreateAtFixedRate,
@@ -29,6 +30,11 @@ const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432
 const { databasePoolSize: poolSize } = parseConfig(process.env, { port: 0 });
 const TIMING = { warmUpSeconds: 3, rounds: 5, secondsPerRound: 4 };
 const write = (line: string) => process.stdout.write(`${line}\n`);
+
+// `npm run bench -- events`: the event delivery section alone.
+if (process.argv[2] === 'events') {
+  process.exit((await runEventBench(adminUrl, poolSize)) ? 0 : 1);
+}
 
 write(
   `PeerBridge bench: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}, ` +
@@ -98,8 +104,9 @@ try {
     measureSearchScaling(server.baseUrl, searchDb.url, { sizes: [1_000, 100_000], requests: 200, token }),
   );
   printSearchScaling(scaling);
+  const eventsMet = await runEventBench(adminUrl, poolSize);
   // A missed target fails the run, so CI or a script can act on it.
-  process.exitCode = verificationMet && throughputMet && fixedRateMet ? 0 : 1;
+  process.exitCode = verificationMet && throughputMet && fixedRateMet && eventsMet ? 0 : 1;
 } finally {
   for (const created of databases) {
     await created.drop();

@@ -21,6 +21,7 @@ beforeAll(async () => {
   current = real;
   const switching: Database = {
     kind: 'postgres',
+    connection: real.connection,
     query: (sql, params, name) => current.query(sql, params, name),
     exec: (sql) => current.exec(sql),
     transaction: (fn) => current.transaction(fn),

@@ -77,7 +77,7 @@ describe('a referral arriving as FHIR', () => {
     });
     const history = await fhirClient(t).get(`/api/referral/referrals/${res.body.id}/history`);
     expect(history.body.items).toHaveLength(1);
-    const events = await t.db.query('SELECT event_type FROM referral.outbox_event WHERE referral_id = $1', [
+    const events = await t.db.query('SELECT event_type FROM referral.event_outbox WHERE aggregate_id = $1', [
       res.body.id,
     ]);
     expect(events).toEqual([{ event_type: 'referral.created' }]);
@@ -298,7 +298,7 @@ describe('the lifecycle through FHIR Task PUTs', () => {
     expect(res.status).toBe(200);
     expect(res.body.meta.versionId).toBe('2');
     const events = await t.db.query<{ event_type: string }>(
-      'SELECT event_type FROM referral.outbox_event WHERE referral_id = $1 ORDER BY seq',
+      'SELECT event_type FROM referral.event_outbox WHERE aggregate_id = $1 ORDER BY seq',
       [created.body.id],
     );
     expect(events.map((e) => e.event_type)).toEqual(['referral.created', 'referral.updated']);

@@ -69,7 +69,7 @@ function workflowOn(database: Database) {
 
 describe('a change and its outbox event commit together', () => {
   it.each([
-    ['the outbox event', /outbox_event/],
+    ['the outbox event', /event_outbox/],
     ['the transition row', /referral_transition/],
   ])(
     'when writing %s fails during a create, then neither the ServiceRequest nor the Task is stored',
@@ -84,7 +84,7 @@ describe('a change and its outbox event commit together', () => {
     const { referral } = await workflowOn(db).create(DETAILS, {});
     const before = await footprint(db);
     await expect(
-      workflowOn(failingOn(/outbox_event/)).changeStatus(referral.id, 'rejected', 'No capacity', {}),
+      workflowOn(failingOn(/event_outbox/)).changeStatus(referral.id, 'rejected', 'No capacity', {}),
     ).rejects.toThrow('simulated crash');
     expect(await footprint(db)).toEqual(before);
     expect((await workflowOn(db).get(referral.id)).status).toBe('requested');
@@ -95,7 +95,7 @@ describe('a change and its outbox event commit together', () => {
     const { referral } = await workflow.create(DETAILS, {});
     const rejected = await workflow.changeStatus(referral.id, 'rejected', 'No capacity', {});
     const [event] = await db.query<{ resources: unknown }>(
-      "SELECT resources FROM referral.outbox_event WHERE referral_id = $1 AND event_type = 'referral.status-changed'",
+      "SELECT changes AS resources FROM referral.event_outbox WHERE aggregate_id = $1 AND event_type = 'referral.status-changed'",
       [referral.id],
     );
     expect(event?.resources).toEqual([

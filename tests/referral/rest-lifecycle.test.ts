@@ -65,7 +65,7 @@ describe('referral lifecycle through REST', () => {
     });
 
     const events = await t.db.query<{ event_type: string; resources: unknown }>(
-      'SELECT event_type, resources FROM referral.outbox_event WHERE referral_id = $1',
+      'SELECT event_type, changes AS resources FROM referral.event_outbox WHERE aggregate_id = $1',
       [res.body.id],
     );
     expect(events).toEqual([
@@ -124,7 +124,7 @@ describe('referral lifecycle through REST', () => {
     const taskHistory = await fhirClient(t).get(`/fhir/${created.body.task.reference}/_history`);
     expect(taskHistory.body.total).toBe(6);
     const [row] = await t.db.query<{ count: number }>(
-      "SELECT count(*)::int AS count FROM referral.outbox_event WHERE referral_id = $1 AND event_type = 'referral.status-changed'",
+      "SELECT count(*)::int AS count FROM referral.event_outbox WHERE aggregate_id = $1 AND event_type = 'referral.status-changed'",
       [id],
     );
     expect(row?.count).toBe(5);

@@ -8,7 +8,9 @@ import {
   createApp,
   createLogger,
   createValidator,
+  EventBus,
   migrateServices,
+  serviceWorkers,
   parseConfig,
   type Config,
   type Database,
@@ -25,6 +27,8 @@ export interface TestApp {
   readonly app: Express;
   readonly db: Database;
   readonly config: Config;
+  /** The job queue, when the app was started with events (its workers are running). */
+  readonly bus?: EventBus;
   /** `Bearer …` with `system/*.*`, valid for an hour: what fhirClient sends unless told otherwise. */
   readonly authorization: string;
   close(): Promise<void>;
@@ -39,7 +43,12 @@ export interface TestApp {
 export async function startTestApp(
   services: readonly ServiceModule[],
   env: Record<string, string> = {},
-  options: { logger?: Logger; db?: Database } = {},
+  options: {
+    logger?: Logger;
+    db?: Database;
+    /** Also start the job queue, the services' workers and the events admin API. */
+    withEvents?: boolean;
+  } = {},
 ): Promise<TestApp> {
   const issuer = await acquireSharedTestIssuer();
   const extensions = [developmentSandbox];
@@ -57,13 +66,20 @@ export async function startTestApp(
   const db = options.db ?? (await openTestDatabase());
   await migrateServices(db, services);
   const logger = options.logger ?? createLogger({ level: config.logLevel, service: 'test', silent: true });
-  const app = createApp({ config, db, logger, validator: createValidator(), services, extensions });
+  const validator = createValidator();
+  const bus = options.withEvents ? await EventBus.start({ db, config, logger }) : undefined;
+  const workers = bus ? serviceWorkers(services, { config, db, logger, validator, bus }) : undefined;
+  await workers?.start();
+  const app = createApp({ config, db, logger, validator, services, extensions, eventBus: bus });
   return {
     app,
     db,
     config,
+    ...(bus ? { bus } : {}),
     authorization: await authHeader('system/*.*', { expiresIn: 3600 }),
     close: async () => {
+      await workers?.stop();
+      await bus?.stop(5000);
       await db.close();
       await releaseSharedTestIssuer();
     },

@@ -1,4 +1,6 @@
 import {
+  EVENT_MIGRATIONS,
+  eventWorkers,
   FHIR_STORE_MIGRATIONS,
   fhirRouter,
   IDEMPOTENCY_KEY_MIGRATIONS,
@@ -14,10 +16,10 @@ import { referralApi } from './http/referral-api.js';
 import { REFERRAL_OPENAPI_PATH } from './http/referral-contract.js';
 import { FhirReferralUpdates } from './workflow/fhir-referral-updates.js';
 import { ReferralWorkflow } from './workflow/referral-workflow.js';
-import { ReferralWrites } from './workflow/referral-writes.js';
+import { REFERRAL_SCHEMA, ReferralWrites } from './workflow/referral-writes.js';
 import { REFERRAL_MIGRATIONS } from './store/migrations.js';
 
-const SCHEMA = 'referral';
+const SCHEMA = REFERRAL_SCHEMA;
 
 /**
  * The peer support program that owns a referral's Task when the referral names none. One
@@ -29,8 +31,9 @@ export const DEFAULT_PROGRAM = 'Organization/peer-support-program';
 export const referralService: ServiceModule = {
   name: 'referral',
   schema: SCHEMA,
-  // The idempotency keys' table before the referral's own migrations, whose 002 moves keys into it.
-  migrations: [FHIR_STORE_MIGRATIONS, IDEMPOTENCY_KEY_MIGRATIONS, REFERRAL_MIGRATIONS],
+  // The idempotency keys' and the event tables before the referral's own migrations: its 002
+  // moves its old idempotency keys, its 003 its old outbox, into them.
+  migrations: [FHIR_STORE_MIGRATIONS, IDEMPOTENCY_KEY_MIGRATIONS, EVENT_MIGRATIONS, REFERRAL_MIGRATIONS],
   resources: REFERRAL_RESOURCES,
   createRouter({ config, db, validator }) {
     const repositories = new Repositories({
@@ -64,4 +67,5 @@ export const referralService: ServiceModule = {
     );
     return router;
   },
+  workers: ({ db, bus, logger }) => eventWorkers({ service: 'referral', schema: SCHEMA, db, bus, logger }),
 };

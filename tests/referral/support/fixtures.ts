@@ -52,7 +52,7 @@ export async function footprint(db: Database): Promise<Record<string, number>> {
               (SELECT count(*)::int FROM referral.resource_version) AS versions,
             (SELECT count(*)::int FROM referral.referral) AS referrals,
             (SELECT count(*)::int FROM referral.referral_transition) AS transitions,
-            (SELECT count(*)::int FROM referral.outbox_event) AS events,
+            (SELECT count(*)::int FROM referral.event_outbox) AS events,
             (SELECT count(*)::int FROM referral.idempotent_request) AS keys`,
   );
   return row!;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  EVENT_MIGRATIONS,
   FHIR_STORE_MIGRATIONS,
   IDEMPOTENCY_KEY_MIGRATIONS,
   IdempotencyKeys,
@@ -35,7 +36,12 @@ afterAll(async () => {
 
 describe('migration 002 (Idempotency-Keys move to the REST kit)', () => {
   it('when a schema with a saved key is migrated, then the key replays its referral from the new table and the old table is gone', async () => {
-    await migrateSchema(db, SCHEMA, [FHIR_STORE_MIGRATIONS, IDEMPOTENCY_KEY_MIGRATIONS, REFERRAL_MIGRATIONS]);
+    await migrateSchema(db, SCHEMA, [
+      FHIR_STORE_MIGRATIONS,
+      IDEMPOTENCY_KEY_MIGRATIONS,
+      EVENT_MIGRATIONS,
+      REFERRAL_MIGRATIONS,
+    ]);
     const rows = await db.query(
       `SELECT client_id, idempotency_key, request_hash, result, created_at FROM referral.idempotent_request`,
     );

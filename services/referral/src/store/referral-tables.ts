@@ -1,12 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Queryable } from '@peerbridge/shared';
 import type { Actor, ReferralStatus, Transition } from '../domain/referral.js';
-
-/** A changed resource as an event names it: reference and the version the change produced. */
-export interface ChangedResource {
-  readonly reference: string;
-  readonly versionId: string;
-}
 
 export type ReferralEventType = 'referral.created' | 'referral.status-changed' | 'referral.updated';
 
@@ -88,18 +81,4 @@ export async function listTransitions(q: Queryable, referralId: string): Promise
     at: new Date(row.occurred_at).toISOString(),
     taskVersion: String(row.task_version),
   }));
-}
-
-export async function appendEvent(
-  q: Queryable,
-  type: ReferralEventType,
-  referralId: string,
-  resources: readonly ChangedResource[],
-  occurredAt: string,
-): Promise<void> {
-  await q.query(
-    `INSERT INTO referral.outbox_event (event_id, event_type, referral_id, resources, occurred_at)
-     VALUES ($1, $2, $3, $4::jsonb, $5)`,
-    [randomUUID(), type, referralId, JSON.stringify(resources), occurredAt],
-  );
 }

@@ -1,17 +1,21 @@
 import type { Resource, ServiceRequest, Task } from '@medplum/fhirtypes';
-import { notFound, type Grant, type Queryable, type Repository } from '@peerbridge/shared';
+import {
+  appendEvent,
+  newEvent,
+  notFound,
+  type Grant,
+  type Queryable,
+  type Repository,
+} from '@peerbridge/shared';
 import { serviceRequestStatusFor } from '../domain/lifecycle.js';
 import type { Actor, Referral, ReferralStatus } from '../domain/referral.js';
 import { referralFromFhir } from '../fhir/from-fhir.js';
 import { omit } from '../fhir/omit.js';
 import { taskStatusFields } from '../fhir/to-fhir.js';
-import {
-  appendEvent,
-  findTaskId,
-  recordTransition,
-  type ChangedResource,
-  type ReferralEventType,
-} from '../store/referral-tables.js';
+import { findTaskId, recordTransition, type ReferralEventType } from '../store/referral-tables.js';
+
+/** The referral service's schema, where its outbox is. */
+export const REFERRAL_SCHEMA = 'referral';
 
 /** One checked transition to write: the Task as it is, as the caller wants it, and the move. */
 export interface TransitionChange {
@@ -116,10 +120,12 @@ export class ReferralWrites {
     resources: readonly Resource[],
     at: string,
   ): Promise<void> {
-    const changed: ChangedResource[] = resources.map((resource) => ({
-      reference: `${resource.resourceType}/${resource.id}`,
-      versionId: resource.meta!.versionId!,
-    }));
-    await appendEvent(tx, type, referralId, changed, at);
+    const event = newEvent({
+      type,
+      aggregate: { type: 'referral', id: referralId },
+      resources,
+      occurredAt: at,
+    });
+    await appendEvent(tx, REFERRAL_SCHEMA, event);
   }
 }

@@ -3,6 +3,8 @@ import helmet from 'helmet';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { errorHandler, unknownRoute } from '../errors/error-handler.js';
+import type { EventBus } from '../events/event-bus.js';
+import { eventsAdminApi } from '../events/http/events-admin-api.js';
 import { capabilityStatement } from '../fhir/http/capability-statement.js';
 import { FHIR_JSON, fhirMediaTypes, sendFhir } from '../fhir/http/media-type.js';
 import { accessLog } from '../logging/access-log.js';
@@ -30,6 +32,8 @@ export interface AppOptions {
   readonly tokenVerifier?: TokenVerifier;
   /** What the host runs beside the services, e.g. the development sandbox; config already has their changes. */
   readonly extensions?: readonly HostExtension[];
+  /** The process's job queue; with it, the events admin API is served at /api/events. */
+  readonly eventBus?: EventBus;
 }
 
 const VERSION = '0.1.0';
@@ -115,6 +119,9 @@ export function createApp(options: AppOptions): Express {
   });
   app.get('/fhir/.well-known/smart-configuration', smartConfigurationRoute(verifier));
 
+  if (options.eventBus) {
+    app.use(eventsAdminApi({ bus: options.eventBus, publicBaseUrl: config.publicBaseUrl }));
+  }
   for (const service of services) {
     app.use(service.createRouter({ config, db, logger, validator: options.validator }));
   }

@@ -3,13 +3,15 @@ import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { migrateSchema } from '../db/migrate.js';
 import { openDatabase } from '../db/open-database.js';
+import { EventBus } from '../events/event-bus.js';
+import type { Workers } from '../events/service-workers.js';
 import { loadProfiles } from '../fhir/validation/profiles.js';
 import { ResourceValidator } from '../fhir/validation/resource-validator.js';
 import { ValueSetRegistry } from '../fhir/validation/value-set-registry.js';
 import type { Logger } from '../logging/logger.js';
 import { createApp } from './create-app.js';
 import type { HostExtension } from './host-extension.js';
-import type { ServiceModule } from './service-module.js';
+import type { ServiceContext, ServiceModule } from './service-module.js';
 
 /** Applies each service's migrations to its own schema. */
 export async function migrateServices(db: Database, services: readonly ServiceModule[]): Promise<void> {
@@ -23,12 +25,32 @@ export function createValidator(): ResourceValidator {
   return new ResourceValidator(ValueSetRegistry.fromR4(), loadProfiles());
 }
 
+/** Every hosted service's workers as one: started in order, stopped together. */
+export function serviceWorkers(
+  services: readonly ServiceModule[],
+  context: ServiceContext & { bus: EventBus },
+): Workers {
+  const all = services.flatMap((service) => (service.workers ? [service.workers(context)] : []));
+  return {
+    async start() {
+      for (const workers of all) {
+        await workers.start();
+      }
+    },
+    async stop() {
+      await Promise.all(all.map((workers) => workers.stop()));
+    },
+  };
+}
+
 export interface Host {
   readonly app: Express;
   readonly db: Database;
+  readonly bus: EventBus;
+  readonly workers: Workers;
 }
 
-/** Opens the database, migrates, and builds the app for the given services. */
+/** Opens the database, migrates, starts the job queue, and builds the app and the workers. */
 export async function hostServices(
   config: Config,
   logger: Logger,
@@ -37,20 +59,25 @@ export async function hostServices(
   extensions: readonly HostExtension[] = [],
 ): Promise<Host> {
   const db = await openDatabase(config);
+  let bus: EventBus;
   try {
     await migrateServices(db, services);
+    bus = await EventBus.start({ db, config, logger });
   } catch (error) {
     await db.close();
     throw error;
   }
+  const validator = createValidator();
   const app = createApp({
     config,
     db,
     logger,
-    validator: createValidator(),
+    validator,
     services,
     isAcceptingTraffic,
     extensions,
+    eventBus: bus,
   });
-  return { app, db };
+  const workers = serviceWorkers(services, { config, db, logger, validator, bus });
+  return { app, db, bus, workers };
 }

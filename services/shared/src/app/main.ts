@@ -7,7 +7,9 @@ import type { ServiceModule } from './service-module.js';
 
 /**
  * Entry point shared by every service's main.ts and by the all-in-one development process, which
- * also passes the extensions it runs beside the services (the development sandbox).
+ * also passes the extensions it runs beside the services (the development sandbox): the
+ * services' routes and their workers. On SIGTERM the workers stop claiming jobs at once, and
+ * running ones, like in-flight requests, get SHUTDOWN_TIMEOUT_MS to finish.
  */
 export async function main(
   name: string,
@@ -21,7 +23,9 @@ export async function main(
     logger.warn('no trusted token issuer: every protected request will be refused; set SMART_ISSUERS');
   }
   let accepting = true;
-  const { app, db } = await hostServices(config, logger, services, () => accepting, extensions);
+  const { app, db, bus, workers } = await hostServices(config, logger, services, () => accepting, extensions);
+  await workers.start();
+  let workersStopped: Promise<void> | undefined;
   await runServer({
     app,
     port: config.port,
@@ -29,8 +33,22 @@ export async function main(
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     onShutdownStarted: () => {
       accepting = false;
+      workersStopped = within(workers.stop(), config.shutdownTimeoutMs);
     },
-    onClosed: () => db.close(),
+    onClosed: async () => {
+      await workersStopped;
+      await bus.stop(config.shutdownTimeoutMs);
+      await db.close();
+    },
   });
   logger.info('database', { kind: db.kind });
+}
+
+/** Waits for work to finish, but no longer than ms: shutdown must end. */
+function within(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -2,6 +2,8 @@ import type { Router } from 'express';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import type { MigrationSet } from '../db/migrate.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { Workers } from '../events/service-workers.js';
 import type { ResourceDefinition } from '../fhir/resource-definition.js';
 import type { ResourceValidator } from '../fhir/validation/resource-validator.js';
 import type { Logger } from '../logging/logger.js';
@@ -12,6 +14,11 @@ export interface ServiceContext {
   readonly db: Database;
   readonly logger: Logger;
   readonly validator: ResourceValidator;
+}
+
+/** What a service's background workers get: the service context and the process's job queue. */
+export interface WorkerContext extends ServiceContext {
+  readonly bus: EventBus;
 }
 
 /**
@@ -25,4 +32,10 @@ export interface ServiceModule {
   readonly migrations: readonly MigrationSet[];
   readonly resources: readonly ResourceDefinition[];
   createRouter(context: ServiceContext): Router;
+  /**
+   * Its background workers (the relay of its outbox, its event consumers), which the host
+   * starts with the service and stops on SIGTERM: the all-in-one process runs every service's,
+   * a service run alone its own.
+   */
+  workers?(context: WorkerContext): Workers;
 }

@@ -95,6 +95,24 @@ describe('SMART settings', () => {
     };
     expect(() => parse(env)).toThrow('clientSecret');
   });
+
+  it('when no EVENT_ setting is given, then events get 5 attempts, a 2 s base delay up to 300 s, a 100 ms relay and a 30 s heartbeat', () => {
+    expect(parseConfig({}, { port: 8080 }).events).toEqual({
+      maxAttempts: 5,
+      retryDelaySeconds: 2,
+      retryDelayMaxSeconds: 300,
+      relayIntervalMs: 100,
+      heartbeatSeconds: 30,
+    });
+  });
+
+  it.each([
+    ['EVENT_MAX_ATTEMPTS', '0'],
+    ['EVENT_RETRY_DELAY_SECONDS', '1.5'],
+    ['EVENT_HEARTBEAT_SECONDS', '5'],
+  ])('when %s is %p, then the config is refused', (name, value) => {
+    expect(() => parseConfig({ [name]: value }, { port: 8080 })).toThrow(name);
+  });
 });
 
 describe('CORS settings', () => {

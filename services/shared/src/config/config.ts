@@ -31,6 +31,24 @@ export interface Config {
   readonly sandbox: boolean;
   /** Which browser origins may call /fhir and /api (CORS); see parseCorsConfig. */
   readonly cors: CorsConfig;
+  /** Event delivery; see EventConfig. */
+  readonly events: EventConfig;
+}
+
+/**
+ * Event delivery (pg-boss). A consumer's event is tried up to `EVENT_MAX_ATTEMPTS` times, the
+ * n-th retry after about `EVENT_RETRY_DELAY_SECONDS` × 2^n with random jitter, never more than
+ * `EVENT_RETRY_DELAY_MAX_SECONDS`; then it is a dead letter (admin API: /api/events). The relay
+ * looks for committed outbox events every `EVENT_RELAY_INTERVAL_MS`. A worker that stops
+ * heartbeating for `EVENT_HEARTBEAT_SECONDS` (its process died) loses its jobs and its claimed
+ * outbox rows to the others.
+ */
+export interface EventConfig {
+  readonly maxAttempts: number;
+  readonly retryDelaySeconds: number;
+  readonly retryDelayMaxSeconds: number;
+  readonly relayIntervalMs: number;
+  readonly heartbeatSeconds: number;
 }
 
 /**
@@ -107,6 +125,14 @@ export function parseConfig(env: Record<string, string | undefined>, defaults: {
     smart: parseSmartConfig(env, publicBaseUrl),
     sandbox,
     cors: parseCorsConfig(env, nodeEnv),
+    events: Object.freeze({
+      maxAttempts: parseInteger(env, 'EVENT_MAX_ATTEMPTS', 5, 1, 100),
+      retryDelaySeconds: parseInteger(env, 'EVENT_RETRY_DELAY_SECONDS', 2, 1, 3600),
+      retryDelayMaxSeconds: parseInteger(env, 'EVENT_RETRY_DELAY_MAX_SECONDS', 300, 1, 86_400),
+      relayIntervalMs: parseInteger(env, 'EVENT_RELAY_INTERVAL_MS', 100, 10, 60_000),
+      // pg-boss takes no heartbeat under 10 s.
+      heartbeatSeconds: parseInteger(env, 'EVENT_HEARTBEAT_SECONDS', 30, 10, 3600),
+    }),
   });
 }
 

@@ -1,3 +1,5 @@
+import type { PGlite } from '@electric-sql/pglite';
+
 /**
  * The database as the rest of the code sees it: parameterised queries and transactions. Two
  * implementations share it: node-postgres against DATABASE_URL, and PGlite (PostgreSQL compiled
@@ -17,8 +19,17 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
+/**
+ * How a library that keeps its own connections (the job queue, pg-boss) reaches the same
+ * database: the PostgreSQL URL, or the embedded instance itself (it has a single connection).
+ */
+export type DatabaseConnection =
+  | { readonly kind: 'postgres'; readonly url: string }
+  | { readonly kind: 'pglite'; readonly instance: PGlite };
+
 export interface Database extends Queryable {
   readonly kind: 'postgres' | 'pglite';
+  readonly connection: DatabaseConnection;
   /** Runs fn in one transaction: committed if fn resolves, rolled back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -22,6 +22,7 @@ export async function openPgliteDatabase(dataDir: string | undefined): Promise<D
 
   return {
     kind: 'pglite',
+    connection: { kind: 'pglite', instance: db },
     ...queryable(db),
     transaction: (fn) => db.transaction((tx) => fn(queryable(tx))),
     async close() {

@@ -45,19 +45,28 @@ export function openPostgresDatabase(
 
   return {
     kind: 'postgres',
+    connection: { kind: 'postgres', url: connectionString },
     ...queryable(pool),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      // A checked-out client whose connection drops (the server restarts) emits 'error'; unheard,
+      // that would end the process. The failing query rejects as well, which is what we act on.
+      client.on('error', ignoreConnectionError);
+      let broken: Error | undefined;
       try {
         await client.query('BEGIN');
         const result = await fn(queryable(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
         throw error;
       } finally {
-        client.release();
+        client.off('error', ignoreConnectionError);
+        // A client that cannot even roll back is dropped, not handed to the next caller.
+        client.release(broken);
       }
     },
     async close() {
@@ -65,3 +74,5 @@ export function openPostgresDatabase(
     },
   };
 }
+
+function ignoreConnectionError(): void {}

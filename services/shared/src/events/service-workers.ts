@@ -1,0 +1,120 @@
+import type { Job } from 'pg-boss';
+import type { Database } from '../db/database.js';
+import { assertIdentifier } from '../db/migrate.js';
+import type { Logger } from '../logging/logger.js';
+import { eventLogFields, type DomainEvent } from './domain-event.js';
+import type { EventBus } from './event-bus.js';
+import { consumerQueue, deadLetterQueue, handleOnce, type EventConsumer } from './event-consumer.js';
+import { OutboxRelay } from './outbox-relay.js';
+
+/** Background work a service runs beside its HTTP routes; the host starts and stops it. */
+export interface Workers {
+  start(): Promise<void>;
+  /** Stops claiming new work and lets running work finish. */
+  stop(): Promise<void>;
+}
+
+const CONSUMER_NAME = /^[a-z][a-z0-9-]*$/;
+/** Jobs a consumer's worker claims at once. */
+const BATCH_SIZE = 20;
+
+/**
+ * A service's event workers: the relay of its own outbox, and a worker per consumer, each on its
+ * own queue subscribed to the consumer's event types, with retries (exponential backoff with
+ * jitter) and a dead-letter queue after `maxAttempts`.
+ */
+export function eventWorkers(options: {
+  service: string;
+  schema: string;
+  db: Database;
+  bus: EventBus;
+  logger: Logger;
+  consumers?: readonly EventConsumer[];
+}): Workers {
+  const { service, db, bus, logger } = options;
+  const schema = assertIdentifier(options.schema);
+  const consumers = options.consumers ?? [];
+  const relay = new OutboxRelay(db, schema, bus, logger);
+  const queues: string[] = [];
+
+  const startConsumer = async (consumer: EventConsumer) => {
+    if (!CONSUMER_NAME.test(consumer.name)) {
+      throw new Error(`A consumer's name is lower-case letters, digits and dashes: ${consumer.name}`);
+    }
+    const queue = consumerQueue(service, consumer.name);
+    const deadLetter = deadLetterQueue(queue);
+    const { maxAttempts, retryDelaySeconds, retryDelayMaxSeconds, heartbeatSeconds } = bus.config;
+    await ensureQueue(bus, deadLetter, { retentionSeconds: 30 * 24 * 3600 });
+    await ensureQueue(bus, queue, {
+      deadLetter,
+      retryLimit: maxAttempts - 1,
+      retryDelay: retryDelaySeconds,
+      retryBackoff: true,
+      retryDelayMax: retryDelayMaxSeconds,
+      heartbeatSeconds,
+      notify: true,
+    });
+    for (const type of consumer.eventTypes) {
+      await bus.boss.subscribe(type, queue);
+    }
+    await bus.boss.work<DomainEvent>(
+      queue,
+      {
+        batchSize: BATCH_SIZE,
+        perJobResults: true,
+        // A new job wakes the worker (NOTIFY); polling finds retries whose backoff has passed.
+        pollingIntervalSeconds: 0.5,
+        notifyPollingIntervalSeconds: 1,
+        burstWhenBatchFull: true,
+      },
+      // Each job in a transaction of its own, side by side within the process's bound.
+      async (jobs) => Promise.all(jobs.map((job) => bus.deliveries(() => deliver(job)))),
+    );
+    queues.push(queue);
+
+    async function deliver(job: Job<DomainEvent>) {
+      const event = job.data;
+      const attempt = job.retryCount + 1;
+      try {
+        await db.transaction((tx) => handleOnce(tx, schema, consumer, event, attempt));
+        return { id: job.id, status: 'completed' as const };
+      } catch (error) {
+        logger.warn('event consumer failed', {
+          consumer: queue,
+          ...eventLogFields(event),
+          attempt,
+          of: maxAttempts,
+          error: error instanceof Error ? error.name : 'unknown',
+        });
+        return { id: job.id, status: 'failed' as const, output: { error: 'consumer failed' } };
+      }
+    }
+  };
+
+  return {
+    async start() {
+      for (const consumer of consumers) {
+        await startConsumer(consumer);
+      }
+      relay.start();
+    },
+    async stop() {
+      await relay.stop();
+      await Promise.all(queues.map((queue) => bus.boss.offWork(queue, { wait: true })));
+    },
+  };
+}
+
+/** Creates the queue, or brings an existing one's options up to date (config may change). */
+async function ensureQueue(
+  bus: EventBus,
+  name: string,
+  options: Parameters<EventBus['boss']['createQueue']>[1] & object,
+): Promise<void> {
+  if (await bus.boss.getQueue(name)) {
+    const { deadLetter: _deadLetter, heartbeatSeconds: _heartbeat, ...changeable } = options;
+    await bus.boss.updateQueue(name, changeable);
+  } else {
+    await bus.boss.createQueue(name, options);
+  }
+}

@@ -1,0 +1,115 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { openPgliteDatabase, openPostgresDatabase, type Database } from '@peerbridge/shared';
+import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
+import { waitFor } from '../support/wait-for.js';
+
+const EVENTS = 120;
+
+/** Where the processes keep their data: a PGlite directory, or a PostgreSQL database of the test's own. */
+let storage: { env: Record<string, string>; open(): Promise<Database>; drop(): Promise<void> };
+
+beforeAll(async () => {
+  const adminUrl = process.env.DATABASE_URL;
+  if (adminUrl) {
+    const scratch: ScratchDatabase = await createScratchDatabase(adminUrl, 'peerbridge_kill');
+    storage = {
+      env: { DATABASE_URL: scratch.url, DATABASE_POOL_SIZE: '4' },
+      open: async () => openPostgresDatabase(scratch.url, 2),
+      drop: () => scratch.drop(),
+    };
+  } else {
+    const dataDir = await mkdtemp(join(tmpdir(), 'peerbridge-kill-'));
+    storage = {
+      env: { DATABASE_URL: '', DATA_DIR: dataDir },
+      open: () => openPgliteDatabase(dataDir),
+      drop: () => rm(dataDir, { recursive: true, force: true }),
+    };
+  }
+});
+afterAll(() => storage.drop());
+
+interface LedgerProcess {
+  readonly child: ChildProcess;
+  readonly lines: Record<string, unknown>[];
+  readonly exited: Promise<number | null>;
+}
+
+function startLedgerProcess(env: Record<string, string>): LedgerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/events/support/ledger-process.ts'], {
+    env: {
+      ...process.env,
+      ...storage.env,
+      ...env,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      SMART_ISSUERS: 'https://issuer.test',
+      EVENT_HEARTBEAT_SECONDS: '10',
+      EVENT_RETRY_DELAY_SECONDS: '1',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: Record<string, unknown>[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    lines.push(JSON.parse(line) as Record<string, unknown>);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, lines, exited };
+}
+
+function lastHandled(process: LedgerProcess): number | undefined {
+  const progress = process.lines.filter((line) => line.message === 'progress');
+  return progress.at(-1)?.handled as number | undefined;
+}
+
+describe('kill -9 with undelivered events', () => {
+  it('when the process is killed while delivering and started again, then every event is delivered and each effect happens once', async () => {
+    const first = startLedgerProcess({ PRODUCE: String(EVENTS), SLOW_MS: '25' });
+    try {
+      await waitFor(
+        'all events committed and some delivered',
+        async () =>
+          first.lines.some((line) => line.message === 'produced') && (lastHandled(first) ?? 0) >= 10,
+        { timeoutMs: 90_000 },
+      );
+      first.child.kill('SIGKILL');
+      expect(await first.exited).toBeNull();
+    } finally {
+      first.child.kill('SIGKILL');
+    }
+    // The kill came with events still undelivered, or the test would prove nothing.
+    expect(lastHandled(first)).toBeLessThan(EVENTS);
+
+    const second = startLedgerProcess({});
+    try {
+      await waitFor('every event handled after the restart', async () => lastHandled(second) === EVENTS, {
+        timeoutMs: 90_000,
+      });
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    } finally {
+      second.child.kill('SIGKILL');
+    }
+
+    const db = await storage.open();
+    try {
+      const events = await db.query<{ event_id: string }>('SELECT event_id FROM ledger.event_outbox');
+      expect(events).toHaveLength(EVENTS);
+      const effects = await db.query<{ event_id: string; runs: number }>(
+        "SELECT event_id, count(*)::int AS runs FROM ledger.effect WHERE consumer = 'recorder' GROUP BY event_id",
+      );
+      expect(effects.map((row) => row.event_id).sort()).toEqual(events.map((row) => row.event_id).sort());
+      expect(effects.filter((row) => row.runs !== 1)).toEqual([]);
+      const [unpublished] = await db.query<{ count: number }>(
+        'SELECT count(*)::int AS count FROM ledger.event_outbox WHERE published_at IS NULL',
+      );
+      expect(unpublished!.count).toBe(0);
+    } finally {
+      await db.close();
+    }
+  }, 240_000);
+});
