@@ -5,6 +5,7 @@ import {
   fhirRouter,
   IDEMPOTENCY_KEY_MIGRATIONS,
   IdempotencyKeys,
+  idempotencyKeyPurgeJob,
   loadOpenApiDocument,
   Repositories,
   type ServiceModule,
@@ -67,5 +68,20 @@ export const referralService: ServiceModule = {
     );
     return router;
   },
-  workers: ({ db, bus, logger }) => eventWorkers({ service: 'referral', schema: SCHEMA, db, bus, logger }),
+  workers: ({ config, db, bus, logger }) =>
+    eventWorkers({
+      service: 'referral',
+      schema: SCHEMA,
+      db,
+      bus,
+      logger,
+      // Expired Idempotency-Keys no longer replay; this hourly job removes their rows.
+      scheduled: [
+        idempotencyKeyPurgeJob(
+          new IdempotencyKeys(SCHEMA, { ttlHours: config.idempotencyKeyTtlHours }),
+          db,
+          logger,
+        ),
+      ],
+    }),
 };

@@ -6,6 +6,7 @@ import { eventLogFields, type DomainEvent } from './domain-event.js';
 import type { EventBus } from './event-bus.js';
 import { consumerQueue, deadLetterQueue, handleOnce, type EventConsumer } from './event-consumer.js';
 import { OutboxRelay } from './outbox-relay.js';
+import type { ScheduledJob } from '../rest/idempotency-key-purge.js';
 
 /** Background work a service runs beside its HTTP routes; the host starts and stops it. */
 export interface Workers {
@@ -30,6 +31,8 @@ export function eventWorkers(options: {
   bus: EventBus;
   logger: Logger;
   consumers?: readonly EventConsumer[];
+  /** Jobs on a cron schedule (pg-boss keeps the schedule, so one process runs each firing). */
+  scheduled?: readonly ScheduledJob[];
 }): Workers {
   const { service, db, bus, logger } = options;
   const schema = assertIdentifier(options.schema);
@@ -91,10 +94,22 @@ export function eventWorkers(options: {
     }
   };
 
+  const startScheduled = async (job: ScheduledJob) => {
+    await ensureQueue(bus, job.name, { retryLimit: 0 });
+    await bus.boss.schedule(job.name, job.cron, null, { tz: 'UTC' });
+    await bus.boss.work(job.name, async () => {
+      await job.run();
+    });
+    queues.push(job.name);
+  };
+
   return {
     async start() {
       for (const consumer of consumers) {
         await startConsumer(consumer);
+      }
+      for (const job of options.scheduled ?? []) {
+        await startScheduled(job);
       }
       relay.start();
     },
