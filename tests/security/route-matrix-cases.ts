@@ -90,7 +90,12 @@ export const FHIR_CASES: Readonly<Record<string, TypeCase>> = {
  * `setup` makes the data its path parameters name; list operations narrow by patient in `query`.
  */
 export interface OperationCase {
+  /** What a patient token gets on its own patient's data. */
   readonly own: number;
+  /** Program administration, not patient data: any patient token is refused (403). */
+  readonly adminOnly?: boolean;
+  /** What a user-level token gets, when it differs from `own`. */
+  readonly user?: number;
   setup?(admin: Admin, patient: string): Promise<Record<string, string>>;
   query?(patient: string): Record<string, string>;
   body?(patient: string): Record<string, unknown>;
@@ -115,4 +120,12 @@ export const REST_CASES: Readonly<Record<string, OperationCase>> = {
   getReferral: { own: 200, setup: referralOf },
   changeReferralStatus: { own: 200, setup: referralOf, body: () => ({ status: 'accepted' }) },
   getReferralHistory: { own: 200, setup: referralOf },
+  listDeadLetters: { own: 403, adminOnly: true, user: 200 },
+  replayDeadLetter: {
+    own: 403,
+    adminOnly: true,
+    // No such dead letter: the caller who may replay learns that, nobody else does.
+    user: 404,
+    setup: async () => ({ deadLetterId: '00000000-0000-4000-8000-000000000000' }),
+  },
 };
