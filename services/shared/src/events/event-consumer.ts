@@ -1,3 +1,4 @@
+import type { Repository } from '../access/repository.js';
 import type { Queryable } from '../db/database.js';
 import type { ChangedResource, DomainEvent } from './domain-event.js';
 
@@ -20,6 +21,12 @@ export interface EventConsumer {
 export interface Delivery {
   /** 1 on the first attempt. */
   readonly attempt: number;
+  /**
+   * The service's FHIR resources for this consumer, acting as the system principal
+   * `system:<service>.<consumer>` (pass `{ q: tx }` so its reads and writes join the transaction);
+   * undefined when the service gave its workers no repositories.
+   */
+  readonly repository: Repository | undefined;
   /**
    * Records that this consumer has applied `change`; false when it already applied that resource
    * at the same or a newer version, i.e. the change is stale and must be ignored.
@@ -49,6 +56,7 @@ export async function handleOnce(
   consumer: EventConsumer,
   event: DomainEvent,
   attempt: number,
+  repository?: Repository,
 ): Promise<'handled' | 'duplicate'> {
   const inserted = await tx.query(
     `INSERT INTO ${schema}.handled_event (consumer, event_id) VALUES ($1, $2)
@@ -61,6 +69,7 @@ export async function handleOnce(
   }
   await consumer.handle(tx, event, {
     attempt,
+    repository,
     isNewer: async (change) => {
       const applied = await tx.query(
         `INSERT INTO ${schema}.consumed_version AS seen (consumer, reference, version_id)

@@ -1,4 +1,5 @@
 import type { Job } from 'pg-boss';
+import type { Repositories } from '../access/repositories.js';
 import type { Database } from '../db/database.js';
 import { assertIdentifier } from '../db/migrate.js';
 import type { Logger } from '../logging/logger.js';
@@ -31,6 +32,8 @@ export function eventWorkers(options: {
   bus: EventBus;
   logger: Logger;
   consumers?: readonly EventConsumer[];
+  /** The service's FHIR resources: each consumer gets them as its own system principal. */
+  repositories?: Repositories;
   /** Jobs on a cron schedule (pg-boss keeps the schedule, so one process runs each firing). */
   scheduled?: readonly ScheduledJob[];
 }): Workers {
@@ -45,6 +48,7 @@ export function eventWorkers(options: {
       throw new Error(`A consumer's name is lower-case letters, digits and dashes: ${consumer.name}`);
     }
     const queue = consumerQueue(service, consumer.name);
+    const repository = options.repositories?.forSystem(queue);
     const deadLetter = deadLetterQueue(queue);
     const { maxAttempts, retryDelaySeconds, retryDelayMaxSeconds, heartbeatSeconds } = bus.config;
     await ensureQueue(bus, deadLetter, { retentionSeconds: 30 * 24 * 3600 });
@@ -79,7 +83,7 @@ export function eventWorkers(options: {
       const event = job.data;
       const attempt = job.retryCount + 1;
       try {
-        await db.transaction((tx) => handleOnce(tx, schema, consumer, event, attempt));
+        await db.transaction((tx) => handleOnce(tx, schema, consumer, event, attempt, repository));
         return { id: job.id, status: 'completed' as const };
       } catch (error) {
         logger.warn('event consumer failed', {
