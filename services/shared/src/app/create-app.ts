@@ -120,7 +120,7 @@ export function createApp(options: AppOptions): Express {
   app.get('/fhir/.well-known/smart-configuration', smartConfigurationRoute(verifier));
 
   if (options.eventBus) {
-    app.use(eventsAdminApi({ bus: options.eventBus, publicBaseUrl: config.publicBaseUrl }));
+    app.use('/api/events', eventsAdminApi({ bus: options.eventBus, publicBaseUrl: config.publicBaseUrl }));
   }
   for (const service of services) {
     app.use(service.createRouter({ config, db, logger, validator: options.validator }));

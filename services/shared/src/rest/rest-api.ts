@@ -1,16 +1,21 @@
 import { Router } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { requirePermission } from '../auth/require-permission.js';
-import { parseScope, type ScopeAction } from '../auth/scopes.js';
+import { parseScope, type ScopeAction, type ScopeContext } from '../auth/scopes.js';
 import { apiDocs } from './api-docs.js';
 import type { OpenApiDocument } from './openapi-document.js';
 import { contractOperations, type ContractOperation } from './contract-operations.js';
 import { openApiValidationErrors } from './validation-errors.js';
 
-/** The SMART permission an operation needs: an action on a resource type (`ServiceRequest`, `c`). */
+/**
+ * The SMART permission an operation needs: an action on a resource type (`ServiceRequest`, `c`),
+ * or on every type (`*`) for program administration, optionally only from scopes of the given
+ * contexts (`system`, `user`: no patient's token administers the program).
+ */
 export interface ResourcePermission {
   readonly resourceType: string;
   readonly action: ScopeAction;
+  readonly contexts?: readonly ScopeContext[];
 }
 
 export interface RestApiOptions {
@@ -38,8 +43,8 @@ export function restApi(options: RestApiOptions): Router {
   const router = Router();
   router.use(apiDocs(document));
   for (const operation of operations) {
-    const { resourceType, action } = permissions[operation.operationId]!;
-    router[operation.method](operation.expressPath, requirePermission(resourceType, action));
+    const { resourceType, action, contexts } = permissions[operation.operationId]!;
+    router[operation.method](operation.expressPath, requirePermission(resourceType, action, contexts));
   }
   router.use(
     OpenApiValidator.middleware({
@@ -75,6 +80,7 @@ function assertPermissionsMatch(
       return (
         scope !== undefined &&
         (scope.resourceType === '*' || scope.resourceType === permission.resourceType) &&
+        (permission.contexts?.includes(scope.context) ?? true) &&
         scope.actions.has(permission.action)
       );
     });

@@ -1,45 +1,40 @@
-import { Router } from 'express';
-import * as OpenApiValidator from 'express-openapi-validator';
+import { fileURLToPath } from 'node:url';
+import type { Router } from 'express';
+import { loadOpenApiDocument } from '../../rest/openapi-document.js';
+import { restApi, type ResourcePermission } from '../../rest/rest-api.js';
 import { DeadLetters } from '../dead-letters.js';
 import type { EventBus } from '../event-bus.js';
-import { requireEventsAdmin } from './events-admin-access.js';
-import { loadEventsAdminDocument } from './events-admin-document.js';
-import { eventsAdminValidationErrors } from './events-admin-errors.js';
+
+const EVENTS_ADMIN_PATH = fileURLToPath(new URL('../../../../../openapi/events-admin.yaml', import.meta.url));
 
 /**
- * The events admin API of openapi/events-admin.yaml at /api/events: dead letters and their
- * replay. The scope is checked before the request is validated, so a caller without it learns
- * nothing about the API.
+ * Whoever runs the program administers its events: a backend service (`system/*`) or a
+ * coordinator (`user/*`) whose token reaches every resource type. A patient-level token, or one
+ * limited to some types, is refused whatever else it may do.
+ */
+const admin = (action: ResourcePermission['action']): ResourcePermission => ({
+  resourceType: '*',
+  action,
+  contexts: ['system', 'user'],
+});
+
+/**
+ * The events admin API of openapi/events-admin.yaml, to mount at /api/events, on the shared REST
+ * kit: dead letters and their replay.
  */
 export function eventsAdminApi(options: { bus: EventBus; publicBaseUrl: string }): Router {
-  const document = loadEventsAdminDocument(options.publicBaseUrl);
   const deadLetters = new DeadLetters(options.bus);
-  const router = Router();
-  router.get('/api/events/openapi.json', (_req, res) => {
-    res.json(document);
+  return restApi({
+    document: loadOpenApiDocument(EVENTS_ADMIN_PATH, options.publicBaseUrl),
+    permissions: { listDeadLetters: admin('r'), replayDeadLetter: admin('u') },
+    routes: (router) => {
+      router.get('/dead-letters', async (req, res) => {
+        const limit = Number(req.query.limit ?? 100);
+        res.json({ items: await deadLetters.list(limit) });
+      });
+      router.post('/dead-letters/:deadLetterId/replay', async (req, res) => {
+        res.json(await deadLetters.replay(String(req.params.deadLetterId)));
+      });
+    },
   });
-
-  const api = Router();
-  api.get('/dead-letters', requireEventsAdmin('r'));
-  api.post('/dead-letters/:deadLetterId/replay', requireEventsAdmin('u'));
-  api.use(
-    OpenApiValidator.middleware({
-      apiSpec: document as never,
-      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
-      validateResponses: false,
-      // Tokens are verified in front of every route and scopes by requireEventsAdmin above.
-      validateSecurity: false,
-      ignoreUndocumented: false,
-    }),
-  );
-  api.get('/dead-letters', async (req, res) => {
-    const limit = Number(req.query.limit ?? 100);
-    res.json({ items: await deadLetters.list(limit) });
-  });
-  api.post('/dead-letters/:deadLetterId/replay', async (req, res) => {
-    res.json(await deadLetters.replay(String(req.params.deadLetterId)));
-  });
-  api.use(eventsAdminValidationErrors);
-  router.use('/api/events', api);
-  return router;
 }
