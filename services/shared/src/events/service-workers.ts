@@ -118,8 +118,9 @@ export function eventWorkers(options: {
       relay.start();
     },
     async stop() {
-      await relay.stop();
-      await Promise.all(queues.map((queue) => bus.boss.offWork(queue, { wait: true })));
+      // Both at once: on PGlite's single connection the relay's last query may wait for a running
+      // consumer's transaction, and the consumers must be told to stop claiming meanwhile.
+      await Promise.all([relay.stop(), ...queues.map((queue) => bus.boss.offWork(queue, { wait: true }))]);
     },
   };
 }
