@@ -19,6 +19,7 @@ import type { HostExtension } from './host-extension.js';
 import { corsEnabled, crossOrigin } from './cross-origin.js';
 import type { ServiceModule } from './service-module.js';
 import { storableJsonText } from './storable-text.js';
+import { withinMs } from './time-limit.js';
 
 export interface AppOptions {
   readonly config: Config;
@@ -40,19 +41,6 @@ const VERSION = '0.1.0';
 
 /** /readyz answers within this, whatever the database or its pool are doing. */
 const READINESS_TIMEOUT_MS = 1000;
-
-/** Whether work succeeds within ms; a late or failed answer is "no", and is not waited for. */
-function answersWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  const answered = work.then(
-    () => true,
-    () => false,
-  );
-  return Promise.race([answered, late]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Builds the Express app for one or more services: hardening, access log, body parsing, health
@@ -99,7 +87,12 @@ export function createApp(options: AppOptions): Express {
   });
   app.get('/readyz', async (_req, res) => {
     const accepting = options.isAcceptingTraffic?.() ?? true;
-    const databaseUp = await answersWithin(db.query('SELECT 1'), READINESS_TIMEOUT_MS);
+    // A late or failed answer is "not ready", and is not waited for.
+    const query = db.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
+    const databaseUp = await withinMs(query, READINESS_TIMEOUT_MS, false);
     res
       .status(accepting && databaseUp ? 200 : 503)
       .json({ status: accepting && databaseUp ? 'ready' : 'unavailable' });

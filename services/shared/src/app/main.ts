@@ -3,6 +3,7 @@ import { createLogger } from '../logging/logger.js';
 import { hostServices } from './host.js';
 import { configureHost, type HostExtension } from './host-extension.js';
 import { runServer } from './run-server.js';
+import { withinMs } from './time-limit.js';
 import type { ServiceModule } from './service-module.js';
 
 /**
@@ -33,7 +34,8 @@ export async function main(
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     onShutdownStarted: () => {
       accepting = false;
-      workersStopped = within(workers.stop(), config.shutdownTimeoutMs);
+      // Running jobs may finish, but no longer than the timeout: shutdown must end.
+      workersStopped = withinMs(workers.stop(), config.shutdownTimeoutMs, undefined);
     },
     onClosed: async () => {
       await workersStopped;
@@ -42,13 +44,4 @@ export async function main(
     },
   });
   logger.info('database', { kind: db.kind });
-}
-
-/** Waits for work to finish, but no longer than ms: shutdown must end. */
-function within(work: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
