@@ -1,5 +1,6 @@
+import { careTeamService } from '@peerbridge/care-team';
 import { referralService } from '@peerbridge/referral';
 import type { ServiceModule } from '@peerbridge/shared';
 
 /** Every PeerBridge service; the development process hosts them all behind one port. */
-export const ALL_SERVICES: readonly ServiceModule[] = [referralService];
+export const ALL_SERVICES: readonly ServiceModule[] = [referralService, careTeamService];

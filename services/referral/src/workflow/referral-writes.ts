@@ -120,11 +120,14 @@ export class ReferralWrites {
     resources: readonly Resource[],
     at: string,
   ): Promise<void> {
+    // The changed resources travel with the event: the care-team service keeps its view of
+    // referrals from them and never calls back (or reads this service's tables).
     const event = newEvent({
       type,
       aggregate: { type: 'referral', id: referralId },
       resources,
       occurredAt: at,
+      carryResources: true,
     });
     await appendEvent(tx, REFERRAL_SCHEMA, event);
   }

@@ -3,6 +3,7 @@ import type { Database } from '../db/database.js';
 import type { ResourceDefinition } from '../fhir/resource-definition.js';
 import { ResourceStore } from '../fhir/store/resource-store.js';
 import type { ResourceValidator } from '../fhir/validation/resource-validator.js';
+import type { AudienceRule } from './audience.js';
 import { Repository } from './repository.js';
 import { systemPrincipal } from './system-principal.js';
 
@@ -13,6 +14,8 @@ export interface RepositoriesOptions {
   readonly definitions: readonly ResourceDefinition[];
   readonly validator: ResourceValidator;
   readonly baseUrl: string;
+  /** The service's own rule about whom its resources are for; system principals bypass it. */
+  readonly audience?: AudienceRule;
 }
 
 /**
@@ -30,12 +33,13 @@ export class Repositories {
 
   /** For a request: bound to the verified token's context. */
   forCaller(caller: AuthContext): Repository {
-    const { db, validator, baseUrl } = this.options;
-    return new Repository(caller, db, this.store, this.definitions, validator, baseUrl);
+    const { db, validator, baseUrl, audience } = this.options;
+    return new Repository(caller, db, this.store, this.definitions, validator, baseUrl, audience);
   }
 
   /** For a background worker, acting as the named system principal (see systemPrincipal). */
   forSystem(worker: string): Repository {
-    return this.forCaller(systemPrincipal(worker));
+    const { db, validator, baseUrl } = this.options;
+    return new Repository(systemPrincipal(worker), db, this.store, this.definitions, validator, baseUrl);
   }
 }

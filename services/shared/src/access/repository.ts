@@ -1,5 +1,7 @@
 import type { ExtractResource, Resource, ResourceType } from '@medplum/fhirtypes';
 import type { AuthContext } from '../auth/auth-context.js';
+import type { Audience, AudienceRule } from './audience.js';
+import { assertPermitted } from '../auth/require-permission.js';
 import { ResourceAccess, type Grant } from '../auth/resource-access.js';
 import type { ScopeAction } from '../auth/scopes.js';
 import type { Database, Queryable } from '../db/database.js';
@@ -38,14 +40,17 @@ export class Repository {
     private readonly definitions: ReadonlyMap<string, ResourceDefinition>,
     private readonly validator: ResourceValidator,
     private readonly baseUrl: string,
+    private readonly audienceRule?: AudienceRule,
   ) {}
+
+  private audience: Promise<Audience> | undefined;
 
   async read<K extends ResourceType>(
     type: K,
     id: string,
     options: AccessOptions = {},
   ): Promise<ExtractResource<K>> {
-    const access = this.access(type, 'r', options.partOf);
+    const access = await this.access(type, 'r', options.partOf, options.q);
     const resource = await this.store.read(type, id, options.q);
     access.assertReadable(resource);
     return resource as ExtractResource<K>;
@@ -62,14 +67,14 @@ export class Repository {
     action: 'u' | 'd',
     options: AccessOptions = {},
   ): Promise<ExtractResource<K>> {
-    const access = this.access(type, action, options.partOf);
+    const access = await this.access(type, action, options.partOf, options.q);
     const resource = await this.store.read(type, id, options.q);
     access.assertWritable(resource);
     return resource as ExtractResource<K>;
   }
 
   async vread<K extends ResourceType>(type: K, id: string, versionId: string): Promise<ExtractResource<K>> {
-    const access = this.access(type, 'r');
+    const access = await this.access(type, 'r');
     const resource = await this.store.vread(type, id, versionId);
     access.assertReadable(resource);
     return resource as ExtractResource<K>;
@@ -82,7 +87,7 @@ export class Repository {
     count: number,
     offset: number,
   ): Promise<{ versions: StoredVersion[]; total: number }> {
-    const access = this.access(type, 'r');
+    const access = await this.access(type, 'r');
     const [versions, total] = await Promise.all([
       this.store.history(type, id, count, offset),
       this.store.countVersions(type, id),
@@ -99,15 +104,20 @@ export class Repository {
     request: SearchRequest,
     options: AccessOptions = {},
   ): Promise<TypedSearchResult<T>> {
-    const access = this.access(request.resourceType, 's', options.partOf);
+    const access = await this.access(request.resourceType, 's', options.partOf, options.q);
     const result = await this.store.search(access.restrictSearch(request, this.definitions), options.q);
     return result as TypedSearchResult<T>;
   }
 
-  async create<T extends Resource>(resource: T, options: AccessOptions = {}): Promise<T> {
-    const access = this.access(resource.resourceType, 'c', options.partOf);
+  /**
+   * Stores a new resource under a new id, or under `options.id` when the service chose one
+   * (e.g. a roster member's Practitioner id, named by their sign-in's fhirUser); the service
+   * makes sure it is unused.
+   */
+  async create<T extends Resource>(resource: T, options: AccessOptions & { id?: string } = {}): Promise<T> {
+    const access = await this.access(resource.resourceType, 'c', options.partOf, options.q);
     access.assertWritable(resource);
-    return this.store.create(this.valid(resource), options.q);
+    return this.store.create(this.valid(resource), options.q, options.id);
   }
 
   /**
@@ -119,7 +129,7 @@ export class Repository {
     resource: Resource,
     create: (tx: Queryable) => Promise<Resource>,
   ): Promise<{ created: boolean; resource: Resource }> {
-    const access = this.access(request.resourceType, 'c');
+    const access = await this.access(request.resourceType, 'c');
     access.assertWritable(resource);
     return this.store.conditionalCreate(access.restrictSearch(request, this.definitions), create);
   }
@@ -133,7 +143,7 @@ export class Repository {
     expectedVersion?: number,
     options: AccessOptions = {},
   ): Promise<T> {
-    const access = this.access(resource.resourceType, 'u', options.partOf);
+    const access = await this.access(resource.resourceType, 'u', options.partOf, options.q);
     access.assertWritable(resource);
     const valid = this.valid(resource);
     return this.within(options.q, async (tx) => {
@@ -146,7 +156,7 @@ export class Repository {
 
   /** Marks a resource deleted; deleting a deleted resource changes nothing. */
   async delete(type: ResourceType, id: string, options: AccessOptions = {}): Promise<void> {
-    const access = this.access(type, 'd', options.partOf);
+    const access = await this.access(type, 'd', options.partOf, options.q);
     await this.within(options.q, async (tx) => {
       if (access.restriction) {
         const current = await this.store.read(type, id, tx).catch(alreadyDeleted);
@@ -174,13 +184,21 @@ export class Repository {
     return q ? fn(q) : this.db.transaction(fn);
   }
 
-  private access(type: string, action: ScopeAction, partOf?: Grant): ResourceAccess {
-    return ResourceAccess.of(
-      this.caller,
-      this.definitionOf(type),
-      partOf ?? { resourceType: type, action },
-      this.baseUrl,
-    );
+  private async access(
+    type: string,
+    action: ScopeAction,
+    partOf?: Grant,
+    q?: Queryable,
+  ): Promise<ResourceAccess> {
+    const definition = this.definitionOf(type);
+    const grant = partOf ?? { resourceType: type, action };
+    if (!this.audienceRule) {
+      return ResourceAccess.of(this.caller, definition, grant, this.baseUrl);
+    }
+    // The scopes first: a caller without the permission is refused before any query is made.
+    assertPermitted(this.caller, grant.resourceType, grant.action);
+    this.audience ??= this.audienceRule(this.caller, q);
+    return ResourceAccess.of(this.caller, definition, grant, this.baseUrl, await this.audience);
   }
 
   private definitionOf(type: string): ResourceDefinition {

@@ -9,6 +9,7 @@ import {
   type SearchFilter,
   type SearchRequest,
 } from '../fhir/search/search-request.js';
+import { intersect, type Audience } from '../access/audience.js';
 import type { AuthContext } from './auth-context.js';
 import { insufficientScope } from './auth-errors.js';
 import { patientCompartmentParameters } from './patient-compartment.js';
@@ -41,17 +42,23 @@ export class ResourceAccess {
     private readonly grant: Grant,
     readonly restriction: AccessRestriction | undefined,
     private readonly baseUrl: string,
+    private readonly audience: Audience | undefined,
   ) {}
 
-  /** 403 insufficient_scope when no scope grants the permission. */
+  /**
+   * 403 insufficient_scope when no scope grants the permission. `audience` (the service's own
+   * rule about whom each type is for) narrows what the scopes allow.
+   */
   static of(
     auth: AuthContext,
     definition: ResourceDefinition,
     grant: Grant,
     baseUrl: string,
+    audience?: Audience,
   ): ResourceAccess {
     assertPermitted(auth, grant.resourceType, grant.action);
-    return new ResourceAccess(auth, definition, grant, restrictionFor(auth, definition, grant), baseUrl);
+    const restriction = intersect(restrictionFor(auth, definition, grant), audience?.get(definition.type));
+    return new ResourceAccess(auth, definition, grant, restriction, baseUrl, audience);
   }
 
   covers(resource: Resource): boolean {
@@ -95,7 +102,11 @@ export class ResourceAccess {
             ? { resourceType: target, action: 'r' }
             : this.grant;
         if (definition && this.auth.can(grant.resourceType, grant.action)) {
-          includeRestrictions.set(target, restrictionFor(this.auth, definition, grant) ?? 'all');
+          const restriction = intersect(
+            restrictionFor(this.auth, definition, grant),
+            this.audience?.get(target),
+          );
+          includeRestrictions.set(target, restriction ?? 'all');
         }
       }
     }

@@ -44,6 +44,8 @@ export const badRequest = errorFactory(400, 'invalid');
 export const notFound = errorFactory(404, 'not-found');
 export const methodNotAllowed = errorFactory(405, 'not-supported');
 export const notAcceptable = errorFactory(406, 'not-supported');
+/** The caller is known and its scopes allow the operation, but its role does not. */
+export const forbidden = errorFactory(403, 'forbidden');
 export const conflict = errorFactory(409, 'conflict');
 export const gone = errorFactory(410, 'deleted');
 export const preconditionFailed = errorFactory(412, 'conflict');

@@ -56,8 +56,8 @@ export class ResourceStore {
     this.schema = assertIdentifier(schema);
   }
 
-  async create<T extends Resource>(resource: T, q: Queryable = this.db): Promise<T> {
-    const id = randomUUID();
+  /** A new resource with a new id, or with `id` when the service chose it (it must be unused). */
+  async create<T extends Resource>(resource: T, q: Queryable = this.db, id: string = randomUUID()): Promise<T> {
     return this.writeVersion(q, { ...resource, id }, 1);
   }
 

@@ -1,0 +1,137 @@
+import type { Availability, Weekday } from './peer-supporter.js';
+
+/**
+ * Weekly time as hours of the week: 0 is Monday 00:00–01:00, 167 Sunday 23:00–24:00. Both a
+ * peer supporter's availability and a patient's preferred contact time become sets of these
+ * hours, so that "do they overlap" is one array-overlap test, in SQL or here.
+ */
+export const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const DAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/** The hours an availability touches (an hour counts when any minute of it is covered). */
+export function availableHours(availability: readonly Availability[]): number[] {
+  const hours = new Set<number>();
+  for (const slot of availability) {
+    const first = Number(slot.start.slice(0, 2));
+    const [endHour, endMinute] = slot.end.split(':').map(Number) as [number, number];
+    const last = endMinute > 0 ? endHour : endHour - 1;
+    for (const day of slot.days) {
+      const base = WEEKDAYS.indexOf(day) * 24;
+      for (let hour = first; hour <= last; hour++) {
+        hours.add(base + hour);
+      }
+    }
+  }
+  return [...hours].sort((a, b) => a - b);
+}
+
+export interface ContactWindow {
+  readonly hours: readonly number[];
+  /** How the text was read, e.g. "Mon–Fri 17:00–21:00". */
+  readonly reading: string;
+}
+
+const PARTS_OF_DAY: Readonly<Record<string, readonly [number, number]>> = {
+  morning: [8, 12],
+  afternoon: [12, 17],
+  evening: [17, 21],
+  night: [17, 21],
+};
+
+const DAY_WORDS: Readonly<Record<string, readonly number[]>> = {
+  weekday: [0, 1, 2, 3, 4],
+  weekend: [5, 6],
+  monday: [0],
+  tuesday: [1],
+  wednesday: [2],
+  thursday: [3],
+  friday: [4],
+  saturday: [5],
+  sunday: [6],
+};
+
+/**
+ * Reads a patient's preferred contact time as the referral gives it, free text such as
+ * "Weekday evenings after 6pm" or "Saturday mornings", into hours of the week. It understands
+ * day words (Monday…Sunday, weekday(s), weekend(s)), parts of the day (morning 08–12,
+ * afternoon 12–17, evening 17–21) and "after/before <hour>[am|pm]"; days alone mean 08–21,
+ * times alone mean every day. Undefined when the text names neither, so the factor is reported
+ * as unknown instead of guessed.
+ */
+export function readContactTime(text: string | undefined): ContactWindow | undefined {
+  if (!text) {
+    return undefined;
+  }
+  const words = text.toLowerCase();
+  const days = new Set<number>();
+  for (const [word, numbers] of Object.entries(DAY_WORDS)) {
+    if (new RegExp(`\\b${word}s?\\b`).test(words) || new RegExp(`\\b${word.slice(0, 3)}\\b`).test(words)) {
+      numbers.forEach((day) => days.add(day));
+    }
+  }
+  let from: number | undefined;
+  let to: number | undefined;
+  for (const [part, [start, end]] of Object.entries(PARTS_OF_DAY)) {
+    if (new RegExp(`\\b${part}s?\\b`).test(words)) {
+      from = Math.min(from ?? start, start);
+      to = Math.max(to ?? end, end);
+    }
+  }
+  const after = /\bafter\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?/.exec(words);
+  if (after) {
+    from = hourOf(after[1]!, after[3]);
+    to = Math.max(to ?? 21, from + 1);
+  }
+  const before = /\bbefore\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?/.exec(words);
+  if (before) {
+    to = hourOf(before[1]!, before[3]);
+    from = Math.min(from ?? 8, to - 1);
+  }
+  if (days.size === 0 && from === undefined) {
+    return undefined;
+  }
+  const dayList = days.size > 0 ? [...days].sort((a, b) => a - b) : [0, 1, 2, 3, 4, 5, 6];
+  const start = from ?? 8;
+  const end = to ?? 21;
+  const hours: number[] = [];
+  for (const day of dayList) {
+    for (let hour = start; hour < end; hour++) {
+      hours.push(day * 24 + hour);
+    }
+  }
+  return { hours, reading: `${describeDays(dayList)} ${clock(start)}–${clock(end)}` };
+}
+
+function hourOf(digits: string, meridiem: string | undefined): number {
+  const hour = Number(digits) % 12;
+  if (meridiem === 'am') {
+    return hour;
+  }
+  // "after 6" means the evening, as people say it; 24-hour values above 12 stay as they are.
+  return meridiem === 'pm' || Number(digits) < 8 ? hour + 12 : Number(digits);
+}
+
+function clock(hour: number): string {
+  return `${String(hour).padStart(2, '0')}:00`;
+}
+
+function describeDays(days: readonly number[]): string {
+  if (days.length === 7) {
+    return 'every day';
+  }
+  const contiguous = days.every((day, index) => index === 0 || day === days[index - 1]! + 1);
+  if (contiguous && days.length > 2) {
+    return `${DAY_NAMES[days[0]!]}–${DAY_NAMES[days.at(-1)!]}`;
+  }
+  return days.map((day) => DAY_NAMES[day]).join(', ');
+}
+
+/** "Mon, Wed 17:00–20:00; Sat 10:00–12:00", for explanations. */
+export function describeAvailability(availability: readonly Availability[]): string {
+  if (availability.length === 0) {
+    return 'no availability given';
+  }
+  return availability
+    .map((slot) => `${slot.days.map((day) => DAY_NAMES[WEEKDAYS.indexOf(day)]).join(', ')} ${slot.start}–${slot.end}`)
+    .join('; ');
+}

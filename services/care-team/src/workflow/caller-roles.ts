@@ -1,0 +1,103 @@
+import {
+  parseSearchRequest,
+  type AccessRestriction,
+  type Audience,
+  type AuthContext,
+  type Queryable,
+  type ResourceDefinition,
+} from '@peerbridge/shared';
+import type { CallerRole } from '../domain/caller-role.js';
+import { CARE_TEAM, PRACTITIONER, PRACTITIONER_ROLE } from '../fhir/resource-definitions.js';
+import { findRosterEntry } from '../store/roster-tables.js';
+
+const ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
+/**
+ * Works out who a caller is to the program (domain/caller-role.ts) from the token and the
+ * roster, and what that lets them see: the Audience every Repository of theirs is held to, so
+ * that the REST API, the FHIR API and anything else reading for them apply the same rule.
+ */
+export class CallerRoles {
+  constructor(
+    private readonly db: Queryable,
+    private readonly baseUrl: string,
+  ) {}
+
+  async roleOf(caller: AuthContext, q: Queryable = this.db): Promise<CallerRole> {
+    if (caller.scopes.some((scope) => scope.context === 'patient')) {
+      return { kind: 'patient' };
+    }
+    if (caller.scopes.some((scope) => scope.context === 'system')) {
+      return { kind: 'program' };
+    }
+    const practitionerId = this.ownPractitionerId(caller.fhirUser);
+    const entry = practitionerId ? await findRosterEntry(q, practitionerId) : undefined;
+    if (entry?.active && entry.role === 'coordinator') {
+      return { kind: 'program' };
+    }
+    if (entry?.active && entry.role === 'peer-supporter') {
+      return { kind: 'peer-supporter', practitionerId: entry.id };
+    }
+    return { kind: 'clinician', fhirUser: caller.fhirUser, patient: caller.patient };
+  }
+
+  /** The AudienceRule for this service's Repositories. */
+  readonly audience = async (caller: AuthContext, q: Queryable | undefined): Promise<Audience> =>
+    audienceOf(await this.roleOf(caller, q));
+
+  /** `Practitioner/<id>` relative or on this server; a Practitioner elsewhere is not on our roster. */
+  private ownPractitionerId(fhirUser: string | undefined): string | undefined {
+    if (!fhirUser) {
+      return undefined;
+    }
+    const ownBase = `${this.baseUrl}/fhir/`;
+    const relative = fhirUser.startsWith(ownBase) ? fhirUser.slice(ownBase.length) : fhirUser;
+    const [type, id, ...rest] = relative.split('/');
+    return type === 'Practitioner' && id && ID.test(id) && rest.length === 0 ? id : undefined;
+  }
+}
+
+/**
+ * What each role sees of the care-team resources (patient-level tokens are held to their
+ * patient's compartment by their scopes already):
+ * - the program: everything;
+ * - a peer supporter: the care teams they are (or were) on, their own Practitioner and role;
+ * - a clinician: the care teams they are on or of the patient in their launch context, and the
+ *   roster's Practitioners (names and qualifications, to know who is on a team), but not the
+ *   PractitionerRoles, which hold a peer supporter's lived experience.
+ */
+export function audienceOf(role: CallerRole): Audience {
+  switch (role.kind) {
+    case 'program':
+    case 'patient':
+      return new Map();
+    case 'peer-supporter': {
+      const self = `Practitioner/${role.practitionerId}`;
+      return new Map([
+        [CARE_TEAM.type, restriction(CARE_TEAM, [['participant', self]])],
+        [PRACTITIONER.type, restriction(PRACTITIONER, [['_id', role.practitionerId]])],
+        [PRACTITIONER_ROLE.type, restriction(PRACTITIONER_ROLE, [['practitioner', self]])],
+      ]);
+    }
+    case 'clinician': {
+      const alternatives: (readonly (readonly [string, string])[])[] = [];
+      if (role.fhirUser) {
+        alternatives.push([['participant', role.fhirUser]]);
+      }
+      if (role.patient) {
+        alternatives.push([['patient', `Patient/${role.patient}`]]);
+      }
+      return new Map([
+        [CARE_TEAM.type, alternatives.flatMap((query) => restriction(CARE_TEAM, query))],
+        [PRACTITIONER_ROLE.type, []],
+      ]);
+    }
+  }
+}
+
+function restriction(
+  definition: ResourceDefinition,
+  query: readonly (readonly [string, string])[],
+): AccessRestriction {
+  return [parseSearchRequest(definition, query, { strict: true }).filters];
+}
