@@ -134,7 +134,9 @@ describe('published definitions', () => {
 
   it('when every file under fhir-profiles/<service>/ is validated as R4, then each is valid and named after its id', () => {
     const validator = new ResourceValidator(ValueSetRegistry.fromR4(), loadProfiles());
-    expect(published.map(({ file }) => file.split('/')[0])).toContain('referral');
+    expect(published.map(({ file }) => file.split('/')[0])).toEqual(
+      expect.arrayContaining(['care-team', 'referral']),
+    );
     for (const { file, resource } of published) {
       expect(() => validator.validate(resource)).not.toThrow();
       expect(file.endsWith(`/${resource.resourceType}-${resource.id}.json`)).toBe(true);
@@ -147,6 +149,9 @@ describe('published definitions', () => {
       .filter((resource): resource is StructureDefinition => resource.resourceType === 'StructureDefinition')
       .filter((definition) => definition.type === 'Extension');
     expect(extensions.map((definition) => definition.url).sort()).toEqual([
+      'https://peerbridge.org/fhir/StructureDefinition/peer-supporter-caseload-capacity',
+      'https://peerbridge.org/fhir/StructureDefinition/peer-supporter-lived-experience',
+      'https://peerbridge.org/fhir/StructureDefinition/qualification-training-hours',
       `${EXTENSION_BASE}contact-method`,
       `${EXTENSION_BASE}contact-time`,
       `${EXTENSION_BASE}language`,

@@ -5,7 +5,7 @@ import { migrateSchema } from '../db/migrate.js';
 import { openDatabase } from '../db/open-database.js';
 import { EventBus } from '../events/event-bus.js';
 import type { Workers } from '../events/service-workers.js';
-import { loadProfiles } from '../fhir/validation/profiles.js';
+import { loadProfiles, publishedResources } from '../fhir/validation/profiles.js';
 import { ResourceValidator } from '../fhir/validation/resource-validator.js';
 import { ValueSetRegistry } from '../fhir/validation/value-set-registry.js';
 import type { Logger } from '../logging/logger.js';
@@ -20,9 +20,10 @@ export async function migrateServices(db: Database, services: readonly ServiceMo
   }
 }
 
-/** The validator every service shares: base R4, required bindings, PeerBridge profiles. */
+/** The validator every service shares: base R4, required bindings (R4's and PeerBridge's), PeerBridge profiles. */
 export function createValidator(): ResourceValidator {
-  return new ResourceValidator(ValueSetRegistry.fromR4(), loadProfiles());
+  const published = publishedResources().map(({ resource }) => resource);
+  return new ResourceValidator(ValueSetRegistry.fromR4(published), loadProfiles());
 }
 
 /** Every hosted service's workers as one: started in order, stopped together. */

