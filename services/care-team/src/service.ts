@@ -25,7 +25,10 @@ import { RosterWorkflow } from './workflow/roster-workflow.js';
 export const PROGRAM = 'Organization/peer-support-program';
 
 /** The service's FHIR resources, held to its audience rule for every caller but its workers. */
-function repositoriesFor({ config, db, validator }: ServiceContext): { repositories: Repositories; roles: CallerRoles } {
+function repositoriesFor({ config, db, validator }: ServiceContext): {
+  repositories: Repositories;
+  roles: CallerRoles;
+} {
   const roles = new CallerRoles(db, config.publicBaseUrl);
   const repositories = new Repositories({
     db,
@@ -65,7 +68,12 @@ export const careTeamService: ServiceModule = {
       }),
     );
     router.use(
-      fhirRouter({ baseUrl: config.publicBaseUrl, definitions: CARE_TEAM_RESOURCES, repositories, validator }),
+      fhirRouter({
+        baseUrl: config.publicBaseUrl,
+        definitions: CARE_TEAM_RESOURCES,
+        repositories,
+        validator,
+      }),
     );
     return router;
   },

@@ -10,7 +10,11 @@ import { forbidden } from '@peerbridge/shared';
 export type CallerRole =
   | { readonly kind: 'program' }
   | { readonly kind: 'peer-supporter'; readonly practitionerId: string }
-  | { readonly kind: 'clinician'; readonly fhirUser: string | undefined; readonly patient: string | undefined }
+  | {
+      readonly kind: 'clinician';
+      readonly fhirUser: string | undefined;
+      readonly patient: string | undefined;
+    }
   | { readonly kind: 'patient' };
 
 /** 403 unless the caller runs the program: roster changes, suggestions and assignments. */
@@ -22,5 +26,7 @@ export function assertCoordinator(role: CallerRole, what: string): void {
 
 /** Whether the caller may see this roster member's profile and caseload. */
 export function maySeePeerSupporter(role: CallerRole, peerSupporterId: string): boolean {
-  return role.kind === 'program' || (role.kind === 'peer-supporter' && role.practitionerId === peerSupporterId);
+  return (
+    role.kind === 'program' || (role.kind === 'peer-supporter' && role.practitionerId === peerSupporterId)
+  );
 }

@@ -68,7 +68,10 @@ export function assertValidProfile(profile: PeerSupporterProfile): void {
   });
   profile.availability.forEach((slot, index) => {
     if (slot.end <= slot.start) {
-      throw badRequest(`Availability must end after it starts (${slot.start}–${slot.end})`, `availability[${index}].end`);
+      throw badRequest(
+        `Availability must end after it starts (${slot.start}–${slot.end})`,
+        `availability[${index}].end`,
+      );
     }
   });
 }

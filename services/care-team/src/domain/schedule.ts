@@ -132,6 +132,9 @@ export function describeAvailability(availability: readonly Availability[]): str
     return 'no availability given';
   }
   return availability
-    .map((slot) => `${slot.days.map((day) => DAY_NAMES[WEEKDAYS.indexOf(day)]).join(', ')} ${slot.start}–${slot.end}`)
+    .map(
+      (slot) =>
+        `${slot.days.map((day) => DAY_NAMES[WEEKDAYS.indexOf(day)]).join(', ')} ${slot.start}–${slot.end}`,
+    )
     .join('; ');
 }

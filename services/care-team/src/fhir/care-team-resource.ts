@@ -61,7 +61,9 @@ export function withCoordinator(team: CareTeam, coordinator: string, at: string)
   return {
     ...team,
     participant: [
-      ...(team.participant ?? []).map((p) => (p === current ? { ...p, period: { ...p.period, end: at } } : p)),
+      ...(team.participant ?? []).map((p) =>
+        p === current ? { ...p, period: { ...p.period, end: at } } : p,
+      ),
       participant('coordinator', coordinator, at),
     ],
   };
@@ -73,7 +75,9 @@ export function closedCareTeam(team: CareTeam, at: string): CareTeam {
     ...team,
     status: 'inactive',
     period: { ...team.period, end: at },
-    participant: (team.participant ?? []).map((p) => (p.period?.end ? p : { ...p, period: { ...p.period, end: at } })),
+    participant: (team.participant ?? []).map((p) =>
+      p.period?.end ? p : { ...p, period: { ...p.period, end: at } },
+    ),
   };
 }
 
@@ -89,7 +93,12 @@ export function roleOf(p: CareTeamParticipant): ParticipantRole | undefined {
   );
 }
 
-function participant(role: ParticipantRole, member: string, at: string, display?: string): CareTeamParticipant {
+function participant(
+  role: ParticipantRole,
+  member: string,
+  at: string,
+  display?: string,
+): CareTeamParticipant {
   return {
     role: [{ coding: [{ ...CARE_TEAM_ROLE[role] }] }],
     member: { reference: member, ...(display ? { display } : {}) },

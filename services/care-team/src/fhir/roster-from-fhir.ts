@@ -31,7 +31,10 @@ export function profileFromFhir(practitioner: Practitioner, role: PractitionerRo
         validFrom: qualification.period?.start ?? '',
         validUntil: qualification.period?.end ?? '',
       });
-    } else if (coding?.system === TRAINING_QUALIFICATION.system && coding.code === TRAINING_QUALIFICATION.code) {
+    } else if (
+      coding?.system === TRAINING_QUALIFICATION.system &&
+      coding.code === TRAINING_QUALIFICATION.code
+    ) {
       trainings.push({
         title: qualification.code.text ?? '',
         hours: qualification.extension?.find((e) => e.url === TRAINING_HOURS_EXTENSION)?.valueDecimal ?? 0,

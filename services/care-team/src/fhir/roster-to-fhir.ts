@@ -1,4 +1,9 @@
-import type { Extension, Practitioner, PractitionerQualification, PractitionerRole } from '@medplum/fhirtypes';
+import type {
+  Extension,
+  Practitioner,
+  PractitionerQualification,
+  PractitionerRole,
+} from '@medplum/fhirtypes';
 import type { PeerSupporterProfile } from '../domain/peer-supporter.js';
 import {
   CASELOAD_CAPACITY_EXTENSION,

@@ -62,7 +62,11 @@ const PERMISSIONS: Record<keyof operations, ResourcePermission> = {
  * which decides what that role may do.
  */
 export function careTeamApi(options: CareTeamApiOptions): Router {
-  return restApi({ document: options.document, permissions: PERMISSIONS, routes: (router) => routes(router, options) });
+  return restApi({
+    document: options.document,
+    permissions: PERMISSIONS,
+    routes: (router) => routes(router, options),
+  });
 }
 
 function routes(router: Router, options: CareTeamApiOptions): void {
@@ -105,7 +109,9 @@ function routes(router: Router, options: CareTeamApiOptions): void {
       total: page.total,
       limit,
       offset,
-      ...(offset + limit < page.total ? { next: nextPage(baseUrl, req, '/peer-supporters', offset + limit) } : {}),
+      ...(offset + limit < page.total
+        ? { next: nextPage(baseUrl, req, '/peer-supporters', offset + limit) }
+        : {}),
     });
   });
 
@@ -117,7 +123,11 @@ function routes(router: Router, options: CareTeamApiOptions): void {
   router.put('/peer-supporters/:peerSupporterId', async (req, res) => {
     const { repo, role } = await caller(res);
     const body = req.body as Body<'updatePeerSupporter'>;
-    res.json(toApiPeerSupporter(await roster.update(repo, role, param(req, 'peerSupporterId'), fromApiProfile(body))));
+    res.json(
+      toApiPeerSupporter(
+        await roster.update(repo, role, param(req, 'peerSupporterId'), fromApiProfile(body)),
+      ),
+    );
   });
 
   router.post('/peer-supporters/:peerSupporterId/deactivation', async (req, res) => {

@@ -35,9 +35,15 @@ export function toApiPeerSupporter(peer: PeerSupporter): Schemas['PeerSupporter'
     availability: peer.availability.map((a) => ({ ...a, days: [...a.days] })),
     role: peer.role,
     active: peer.active,
-    caseload: { active: peer.activeCareTeams, remaining: Math.max(peer.maxCaseload - peer.activeCareTeams, 0) },
+    caseload: {
+      active: peer.activeCareTeams,
+      remaining: Math.max(peer.maxCaseload - peer.activeCareTeams, 0),
+    },
     practitioner: { reference: `Practitioner/${peer.id}`, versionId: peer.practitionerVersion },
-    practitionerRole: { reference: `PractitionerRole/${peer.practitionerRoleId}`, versionId: peer.practitionerRoleVersion },
+    practitionerRole: {
+      reference: `PractitionerRole/${peer.practitionerRoleId}`,
+      versionId: peer.practitionerRoleVersion,
+    },
     lastUpdated: peer.lastUpdated,
   };
 }
@@ -73,7 +79,13 @@ export function toApiCareTeam(team: CareTeam): Schemas['CareTeam'] {
     name: team.name ?? '',
     patient: team.subject?.reference ?? '',
     ...(current
-      ? { peerSupporter: { id: current.member.split('/').at(-1)!, name: current.name ?? '', practitioner: current.member } }
+      ? {
+          peerSupporter: {
+            id: current.member.split('/').at(-1)!,
+            name: current.name ?? '',
+            practitioner: current.member,
+          },
+        }
       : {}),
     participants,
     start: team.period?.start ?? '',
@@ -93,7 +105,10 @@ export function toApiSuggestions(result: SuggestionResult): Schemas['Suggestions
     },
     suggestions: result.suggestions.map((s) => ({ ...s, explanation: s.explanation.map((f) => ({ ...f })) })),
     candidateTotal: result.candidateTotal,
-    excluded: result.excluded.map((e) => ({ peerSupporter: e.peerSupporter, reasons: e.reasons.map((r) => ({ ...r })) })),
+    excluded: result.excluded.map((e) => ({
+      peerSupporter: e.peerSupporter,
+      reasons: e.reasons.map((r) => ({ ...r })),
+    })),
     excludedTotal: result.excludedTotal,
   };
 }

@@ -26,7 +26,10 @@ export async function insertCareTeam(q: Queryable, row: CareTeamRow, at: string)
 }
 
 /** The referral's care team, locked until the transaction ends. */
-export async function lockCareTeamOfReferral(q: Queryable, referralId: string): Promise<CareTeamRow | undefined> {
+export async function lockCareTeamOfReferral(
+  q: Queryable,
+  referralId: string,
+): Promise<CareTeamRow | undefined> {
   const [row] = await q.query<Row>(
     `SELECT id, referral_id, patient, status, peer_supporter_id FROM care_team.care_team
      WHERE referral_id = $1 FOR UPDATE`,

@@ -70,7 +70,14 @@ export async function rankCandidates(q: Queryable, request: MatchRequest): Promi
      ) AS candidate
      ORDER BY score DESC, id
      LIMIT $6`,
-    [request.today, request.language ?? null, request.livedExperience, request.contactHours, request.patient, request.limit],
+    [
+      request.today,
+      request.language ?? null,
+      request.livedExperience,
+      request.contactHours,
+      request.patient,
+      request.limit,
+    ],
   );
   return rows.map((row) => ({
     id: row.id,

@@ -120,7 +120,9 @@ export async function listRoster(
   if (filter.role) add((p) => `role = ${p}`, filter.role);
   if (filter.active !== undefined) add((p) => `active = ${p}`, filter.active);
   if (filter.hasCapacity !== undefined) {
-    conditions.push(filter.hasCapacity ? 'active_care_teams < max_caseload' : 'active_care_teams >= max_caseload');
+    conditions.push(
+      filter.hasCapacity ? 'active_care_teams < max_caseload' : 'active_care_teams >= max_caseload',
+    );
   }
   if (filter.certifiedOn) {
     add(
@@ -143,10 +145,7 @@ export async function listRoster(
   return { ids: rows.map((row) => row.id), total: Number(count?.total ?? 0) };
 }
 
-export async function caseloadCounts(
-  q: Queryable,
-  ids: readonly string[],
-): Promise<Map<string, number>> {
+export async function caseloadCounts(q: Queryable, ids: readonly string[]): Promise<Map<string, number>> {
   const rows = await q.query<{ id: string; active_care_teams: number }>(
     'SELECT id, active_care_teams FROM care_team.peer_supporter WHERE id = ANY($1)',
     [ids],

@@ -53,7 +53,10 @@ export class AssignmentWorkflow {
       }
       const team = await lockCareTeamOfReferral(tx, referralId);
       if (!team) {
-        throw conflict('The referral was accepted moments ago and its care team is not formed yet; try again', 'referralId');
+        throw conflict(
+          'The referral was accepted moments ago and its care team is not formed yet; try again',
+          'referralId',
+        );
       }
       if (mode === 'assign' && team.peerSupporterId) {
         throw conflict('The referral already has a peer supporter; reassign instead', 'referralId');
@@ -108,9 +111,12 @@ export class AssignmentWorkflow {
       if (team.peerSupporterId) {
         await adjustCaseload(tx, team.peerSupporterId, -1);
       }
-      await emit(tx, mode === 'assign' ? 'careteam.assigned' : 'careteam.reassigned', { type: 'care-team', id: team.id }, [
-        stored,
-      ]);
+      await emit(
+        tx,
+        mode === 'assign' ? 'careteam.assigned' : 'careteam.reassigned',
+        { type: 'care-team', id: team.id },
+        [stored],
+      );
       return stored;
     });
   }

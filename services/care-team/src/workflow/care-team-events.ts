@@ -11,11 +11,7 @@ export const CARE_TEAM_SCHEMA = 'care_team';
  * resources it changed.
  */
 export type CareTeamEventType =
-  | 'careteam.proposed'
-  | 'careteam.assigned'
-  | 'careteam.reassigned'
-  | 'careteam.closed'
-  | 'roster.changed';
+  'careteam.proposed' | 'careteam.assigned' | 'careteam.reassigned' | 'careteam.closed' | 'roster.changed';
 
 export async function emit(
   tx: Queryable,

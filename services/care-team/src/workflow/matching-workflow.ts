@@ -95,11 +95,20 @@ export class MatchingWorkflow {
         workedWithPatient: candidate.workedWithPatient,
         remainingCapacity: candidate.remainingCapacity,
       });
-      return [{ rank: index + 1, score, peerSupporter: summaryOf(found.practitioner, found.role), explanation: factors }];
+      return [
+        {
+          rank: index + 1,
+          score,
+          peerSupporter: summaryOf(found.practitioner, found.role),
+          explanation: factors,
+        },
+      ];
     });
     const excluded = exclusions.rows.flatMap((row): Exclusion[] => {
       const found = resources.get(row.id);
-      return found ? [{ peerSupporter: summaryOf(found.practitioner, found.role), reasons: reasonsOf(row, today) }] : [];
+      return found
+        ? [{ peerSupporter: summaryOf(found.practitioner, found.role), reasons: reasonsOf(row, today) }]
+        : [];
     });
     return {
       referralId,

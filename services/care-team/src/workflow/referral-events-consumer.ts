@@ -4,7 +4,12 @@ import { careTeamActionFor } from '../domain/care-team-lifecycle.js';
 import { closedCareTeam, proposedCareTeam } from '../fhir/care-team-resource.js';
 import { PREFERRED_CONTACT_TIME_EXTENSION, PREFERRED_LANGUAGE_EXTENSION } from '../fhir/referral-codes.js';
 import { adjustCaseload } from '../store/roster-tables.js';
-import { insertCareTeam, lockCareTeamOfReferral, updateCareTeamRow, endAssignment } from '../store/care-team-tables.js';
+import {
+  insertCareTeam,
+  lockCareTeamOfReferral,
+  updateCareTeamRow,
+  endAssignment,
+} from '../store/care-team-tables.js';
 import { findReferral, saveReferral, type ReferralProjection } from '../store/referral-tables.js';
 import { emit } from './care-team-events.js';
 
@@ -61,17 +66,30 @@ async function applyLifecycle(
     );
     await insertCareTeam(
       tx,
-      { id: team.id!, referralId: referral.id, patient: referral.patient, status: 'proposed', peerSupporterId: undefined },
+      {
+        id: team.id!,
+        referralId: referral.id,
+        patient: referral.patient,
+        status: 'proposed',
+        peerSupporterId: undefined,
+      },
       at,
     );
     await emit(tx, 'careteam.proposed', { type: 'care-team', id: team.id! }, [team]);
   }
   if (action === 'close' && existing && existing.status !== 'inactive') {
     const current = await repository.read('CareTeam', existing.id, { q: tx });
-    const closed = await repository.update({ ...closedCareTeam(current, at), id: existing.id } as CareTeam & { id: string }, undefined, {
-      q: tx,
+    const closed = await repository.update(
+      { ...closedCareTeam(current, at), id: existing.id } as CareTeam & { id: string },
+      undefined,
+      {
+        q: tx,
+      },
+    );
+    await updateCareTeamRow(tx, existing.id, {
+      status: 'inactive',
+      peerSupporterId: existing.peerSupporterId,
     });
-    await updateCareTeamRow(tx, existing.id, { status: 'inactive', peerSupporterId: existing.peerSupporterId });
     await endAssignment(tx, existing.id, at);
     if (existing.peerSupporterId) {
       await adjustCaseload(tx, existing.peerSupporterId, -1);
@@ -95,7 +113,9 @@ function fromServiceRequest(request: ServiceRequest): Omit<ReferralProjection, '
     preferredLanguage: language,
     contactTime: extension(PREFERRED_CONTACT_TIME_EXTENSION)?.valueString,
     reasonCodes: (request.reasonCode ?? []).flatMap((concept) =>
-      (concept.coding ?? []).flatMap((coding) => (coding.system && coding.code ? [`${coding.system}|${coding.code}`] : [])),
+      (concept.coding ?? []).flatMap((coding) =>
+        coding.system && coding.code ? [`${coding.system}|${coding.code}`] : [],
+      ),
     ),
   };
 }

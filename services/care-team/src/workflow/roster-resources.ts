@@ -20,13 +20,25 @@ export async function loadRosterResources(
   const count = String(ids.length);
   const options = q ? { q } : {};
   const practitioners = await repo.search<Practitioner>(
-    parseSearchRequest(PRACTITIONER, [['_id', ids.join(',')], ['_count', count], ['_total', 'none']], { strict: true }),
+    parseSearchRequest(
+      PRACTITIONER,
+      [
+        ['_id', ids.join(',')],
+        ['_count', count],
+        ['_total', 'none'],
+      ],
+      { strict: true },
+    ),
     options,
   );
   const roles = await repo.search<PractitionerRole>(
     parseSearchRequest(
       PRACTITIONER_ROLE,
-      [['practitioner', ids.map((id) => `Practitioner/${id}`).join(',')], ['_count', count], ['_total', 'none']],
+      [
+        ['practitioner', ids.map((id) => `Practitioner/${id}`).join(',')],
+        ['_count', count],
+        ['_total', 'none'],
+      ],
       { strict: true },
     ),
     options,

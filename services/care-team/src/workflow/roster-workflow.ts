@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Practitioner, PractitionerRole } from '@medplum/fhirtypes';
-import { conflict, notFound, forbidden, type Database, type Queryable, type Repository } from '@peerbridge/shared';
+import {
+  conflict,
+  notFound,
+  forbidden,
+  type Database,
+  type Queryable,
+  type Repository,
+} from '@peerbridge/shared';
 import { assertCoordinator, type CallerRole } from '../domain/caller-role.js';
 import {
   assertValidProfile,
@@ -72,10 +79,16 @@ export class RosterWorkflow {
         throw notFound(`Peer supporter ${id} not found`);
       }
       if (entry.active && !profile.active) {
-        throw conflict('Deactivate a peer supporter with deactivatePeerSupporter, which checks their caseload', 'active');
+        throw conflict(
+          'Deactivate a peer supporter with deactivatePeerSupporter, which checks their caseload',
+          'active',
+        );
       }
       if (entry.role !== profile.role && entry.activeCareTeams > 0) {
-        throw conflict(`Their role cannot change while they are on ${entry.activeCareTeams} care teams`, 'role');
+        throw conflict(
+          `Their role cannot change while they are on ${entry.activeCareTeams} care teams`,
+          'role',
+        );
       }
       const { practitioner, practitionerRole } = await this.write(repo, tx, id, entry.roleId, profile);
       return peerSupporterOf(practitioner, practitionerRole, entry.activeCareTeams);
@@ -137,7 +150,10 @@ export class RosterWorkflow {
       ...(role.kind === 'peer-supporter' ? { ids: [role.practitionerId] } : {}),
     };
     const { ids, total } = await listRoster(this.db, scoped, limit, offset);
-    const [resources, counts] = await Promise.all([loadRosterResources(repo, ids), caseloadCounts(this.db, ids)]);
+    const [resources, counts] = await Promise.all([
+      loadRosterResources(repo, ids),
+      caseloadCounts(this.db, ids),
+    ]);
     const items = ids.flatMap((id) => {
       const found = resources.get(id);
       return found ? [peerSupporterOf(found.practitioner, found.role, counts.get(id) ?? 0)] : [];
@@ -151,11 +167,21 @@ export class RosterWorkflow {
     return { practitioner, practitionerRole, profile: peerSupporterOf(practitioner, practitionerRole, 0) };
   }
 
-  private async write(repo: Repository, tx: Queryable, id: string, roleId: string, profile: PeerSupporterProfile) {
+  private async write(
+    repo: Repository,
+    tx: Queryable,
+    id: string,
+    roleId: string,
+    profile: PeerSupporterProfile,
+  ) {
     const practitioner = await repo.update(toPractitioner(id, profile), undefined, { q: tx });
-    const practitionerRole = await repo.update(toPractitionerRole(roleId, id, profile, this.program), undefined, {
-      q: tx,
-    });
+    const practitionerRole = await repo.update(
+      toPractitionerRole(roleId, id, profile, this.program),
+      undefined,
+      {
+        q: tx,
+      },
+    );
     await this.index(tx, id, roleId, profile, [practitioner, practitionerRole]);
     return { practitioner, practitionerRole };
   }

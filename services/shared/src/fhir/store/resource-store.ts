@@ -57,7 +57,11 @@ export class ResourceStore {
   }
 
   /** A new resource with a new id, or with `id` when the service chose it (it must be unused). */
-  async create<T extends Resource>(resource: T, q: Queryable = this.db, id: string = randomUUID()): Promise<T> {
+  async create<T extends Resource>(
+    resource: T,
+    q: Queryable = this.db,
+    id: string = randomUUID(),
+  ): Promise<T> {
     return this.writeVersion(q, { ...resource, id }, 1);
   }
 
