@@ -256,10 +256,21 @@ export interface components {
             /** @default true */
             active: boolean;
         };
+        /** @description A new roster member; the same fields as PeerSupporterUpdate, and optionally the id. */
         PeerSupporterInput: {
             /** @description The id their Practitioner gets (the `fhirUser` their sign-in names, `Practitioner/<id>`); a new one when absent. */
             id?: components["schemas"]["Id"];
-        } & components["schemas"]["PeerSupporterUpdate"];
+            name: components["schemas"]["Name"];
+            languages: components["schemas"]["Language"][];
+            livedExperience?: components["schemas"]["LivedExperience"][];
+            certifications?: components["schemas"]["Certification"][];
+            trainings?: components["schemas"]["Training"][];
+            maxCaseload: number;
+            availability?: components["schemas"]["Availability"][];
+            role: components["schemas"]["RosterRole"];
+            /** @default true */
+            active: boolean;
+        };
         VersionedReference: {
             reference: string;
             versionId: string;

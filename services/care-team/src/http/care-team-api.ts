@@ -78,7 +78,7 @@ function routes(router: Router, options: CareTeamApiOptions): void {
   const param = (req: Request, name: string) => String(req.params[name]);
 
   router.post('/peer-supporters', async (req, res) => {
-    const body = req.body as Body<'createPeerSupporter'> & { id?: string };
+    const body = req.body as Body<'createPeerSupporter'>;
     const { repo, role } = await caller(res);
     const created = await roster.create(repo, role, fromApiProfile(body), body.id);
     res.setHeader('Location', `${baseUrl}/api/care-team/peer-supporters/${created.id}`);
