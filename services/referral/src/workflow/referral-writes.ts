@@ -73,14 +73,12 @@ export class ReferralWrites {
       q: tx,
       partOf: TASK_UPDATE,
     });
-    const changed: Resource[] = [storedTask];
     const requestStatus = serviceRequestStatusFor(to);
     if (request.status !== requestStatus) {
       request = await repo.update({ ...request, id: referralId, status: requestStatus }, undefined, {
         q: tx,
         partOf: TASK_UPDATE,
       });
-      changed.unshift(request);
     }
     await recordTransition(tx, referralId, {
       from: current.status as ReferralStatus,
@@ -90,7 +88,9 @@ export class ReferralWrites {
       at: now,
       taskVersion: storedTask.meta!.versionId!,
     });
-    await this.emit(tx, 'referral.status-changed', referralId, changed, now);
+    // Both resources as they are now, the ServiceRequest even when unchanged: a consumer that
+    // sees this event before the referral's first still knows the whole referral.
+    await this.emit(tx, 'referral.status-changed', referralId, [request, storedTask], now);
     return { referral: referralFromFhir(request, storedTask, this.defaultProgram), task: storedTask };
   }
 
