@@ -114,5 +114,19 @@ describe('a care team follows its referral', () => {
     expect(closed.participant?.filter((p) => p.period?.end === closed.period?.end)).toHaveLength(4);
     const after = await coordinatorApi.get(`/api/care-team/peer-supporters/${second}`);
     expect(after.body.caseload).toEqual({ active: 0, remaining: 12 });
+
+    // Every change of the team was told to the other services, in order, with the CareTeam.
+    const events = await t.db.query<{
+      event_type: string;
+      changes: { reference: string; versionId: string }[];
+    }>(`SELECT event_type, changes FROM care_team.event_outbox WHERE aggregate_id = $1 ORDER BY seq`, [
+      proposed.id,
+    ]);
+    expect(events.map((e) => [e.event_type, e.changes])).toEqual([
+      ['careteam.proposed', [{ reference: `CareTeam/${proposed.id}`, versionId: '1' }]],
+      ['careteam.assigned', [{ reference: `CareTeam/${proposed.id}`, versionId: '2' }]],
+      ['careteam.reassigned', [{ reference: `CareTeam/${proposed.id}`, versionId: '3' }]],
+      ['careteam.closed', [{ reference: `CareTeam/${proposed.id}`, versionId: '4' }]],
+    ]);
   });
 });
