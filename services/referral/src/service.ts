@@ -8,6 +8,7 @@ import {
   idempotencyKeyPurgeJob,
   loadOpenApiDocument,
   Repositories,
+  type ServiceContext,
   type ServiceModule,
 } from '@peerbridge/shared';
 import { Router } from 'express';
@@ -19,6 +20,7 @@ import { FhirReferralUpdates } from './workflow/fhir-referral-updates.js';
 import { ReferralWorkflow } from './workflow/referral-workflow.js';
 import { REFERRAL_SCHEMA, ReferralWrites } from './workflow/referral-writes.js';
 import { REFERRAL_MIGRATIONS } from './store/migrations.js';
+import { sessionOutcomesConsumer } from './workflow/session-outcomes-consumer.js';
 
 const SCHEMA = REFERRAL_SCHEMA;
 
@@ -28,6 +30,16 @@ const SCHEMA = REFERRAL_SCHEMA;
  */
 export const DEFAULT_PROGRAM = 'Organization/peer-support-program';
 
+function referralRepositories({ config, db, validator }: ServiceContext): Repositories {
+  return new Repositories({
+    db,
+    schema: SCHEMA,
+    definitions: REFERRAL_RESOURCES,
+    validator,
+    baseUrl: config.publicBaseUrl,
+  });
+}
+
 /** The referral service: referrals and their closed-loop lifecycle (ServiceRequest + Task). */
 export const referralService: ServiceModule = {
   name: 'referral',
@@ -36,14 +48,9 @@ export const referralService: ServiceModule = {
   // moves its old idempotency keys, its 003 its old outbox, into them.
   migrations: [FHIR_STORE_MIGRATIONS, IDEMPOTENCY_KEY_MIGRATIONS, EVENT_MIGRATIONS, REFERRAL_MIGRATIONS],
   resources: REFERRAL_RESOURCES,
-  createRouter({ config, db, validator }) {
-    const repositories = new Repositories({
-      db,
-      schema: SCHEMA,
-      definitions: REFERRAL_RESOURCES,
-      validator,
-      baseUrl: config.publicBaseUrl,
-    });
+  createRouter(context) {
+    const { config, db, validator } = context;
+    const repositories = referralRepositories(context);
     const writes = new ReferralWrites(DEFAULT_PROGRAM);
     const idempotencyKeys = new IdempotencyKeys(SCHEMA, { ttlHours: config.idempotencyKeyTtlHours });
     const workflow = new ReferralWorkflow(db, writes, idempotencyKeys);
@@ -68,19 +75,22 @@ export const referralService: ServiceModule = {
     );
     return router;
   },
-  workers: ({ config, db, bus, logger }) =>
+  workers: (context) =>
     eventWorkers({
       service: 'referral',
       schema: SCHEMA,
-      db,
-      bus,
-      logger,
+      db: context.db,
+      bus: context.bus,
+      logger: context.logger,
+      // Sessions logged, missed or cancelled in the encounter service move the referral's Task.
+      consumers: [sessionOutcomesConsumer(new ReferralWrites(DEFAULT_PROGRAM))],
+      repositories: referralRepositories(context),
       // Expired Idempotency-Keys no longer replay; this hourly job removes their rows.
       scheduled: [
         idempotencyKeyPurgeJob(
-          new IdempotencyKeys(SCHEMA, { ttlHours: config.idempotencyKeyTtlHours }),
-          db,
-          logger,
+          new IdempotencyKeys(SCHEMA, { ttlHours: context.config.idempotencyKeyTtlHours }),
+          context.db,
+          context.logger,
         ),
       ],
     }),

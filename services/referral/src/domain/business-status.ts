@@ -13,6 +13,9 @@ export const BUSINESS_STATUS = {
   accepted: code('3.0', 'Service Request Accepted'),
   declined: code('4.0', 'Service Request Declined'),
   eventScheduled: code('5.1.1', 'Service Request Event Scheduled'),
+  eventUnattended: code('5.1.2', 'Scheduled Service Request Event Unattended'),
+  eventCancelled: code('5.1.3', 'Scheduled Service Request Event Cancelled'),
+  eventCompleted: code('5.1.4', 'Service Request Event Completed'),
   fulfillmentCancelled: code('6.0', 'Service Request Fulfillment Cancelled'),
   fulfillmentCompleted: code('7.0', 'Service Request Fulfillment Completed'),
 } as const;

@@ -94,9 +94,14 @@ export function taskStatusFields(
 ): Pick<Task, 'businessStatus' | 'statusReason'> {
   const business = businessStatusFor(status, previousBusinessStatus);
   return {
-    businessStatus: { coding: [coding(business)], text: business.display },
+    businessStatus: businessStatusOf(business),
     ...(STATUSES_REQUIRING_REASON.includes(status) && reason ? { statusReason: { text: reason } } : {}),
   };
+}
+
+/** A BSeR business status as Task.businessStatus. */
+export function businessStatusOf(status: CodedConcept): NonNullable<Task['businessStatus']> {
+  return { coding: [coding(status)], text: status.display };
 }
 
 function patientReference(patient: PatientRef): Reference<Patient> {

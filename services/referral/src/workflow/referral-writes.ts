@@ -8,10 +8,10 @@ import {
   type Repository,
 } from '@peerbridge/shared';
 import { serviceRequestStatusFor } from '../domain/lifecycle.js';
-import type { Actor, Referral, ReferralStatus } from '../domain/referral.js';
+import type { Actor, CodedConcept, Referral, ReferralStatus } from '../domain/referral.js';
 import { referralFromFhir } from '../fhir/from-fhir.js';
 import { omit } from '../fhir/omit.js';
-import { taskStatusFields } from '../fhir/to-fhir.js';
+import { businessStatusOf, taskStatusFields } from '../fhir/to-fhir.js';
 import { findTaskId, recordTransition, type ReferralEventType } from '../store/referral-tables.js';
 
 /** The referral service's schema, where its outbox is. */
@@ -28,6 +28,8 @@ export interface TransitionChange {
   readonly actor: Actor;
   /** From If-Match; undefined when the caller named no version. */
   readonly expectedVersion: number | undefined;
+  /** The businessStatus to set when the status alone does not say it (a session took place: 5.1.4). */
+  readonly businessStatus?: CodedConcept;
 }
 
 /** A status change is an update of the referral's Task; the ServiceRequest follows under it. */
@@ -47,7 +49,7 @@ export class ReferralWrites {
     tx: Queryable,
     change: TransitionChange,
   ): Promise<{ referral: Referral; task: Task }> {
-    const { referralId, current, next, to, reason, actor, expectedVersion } = change;
+    const { referralId, current, next, to, reason, actor, expectedVersion, businessStatus } = change;
     const now = new Date().toISOString();
     const rest = omit(next, 'statusReason', 'businessStatus');
     const previousBusiness = current.businessStatus?.coding?.[0];
@@ -65,6 +67,7 @@ export class ReferralWrites {
             }
           : undefined,
       ),
+      ...(businessStatus ? { businessStatus: businessStatusOf(businessStatus) } : {}),
       lastModified: now,
       id: current.id!,
     };
@@ -111,6 +114,30 @@ export class ReferralWrites {
     const serviceRequest = await repo.read('ServiceRequest', id, { q, partOf: grant });
     const task = await repo.read('Task', taskId, { q, partOf: grant });
     return { referral: referralFromFhir(serviceRequest, task, this.defaultProgram), serviceRequest };
+  }
+
+  /**
+   * A stage reached within the same status (a session missed, cancelled or held): the Task's
+   * businessStatus changes, its status does not; `referral.updated` tells the others.
+   */
+  async recordBusinessStatus(
+    repo: Repository,
+    tx: Queryable,
+    referralId: string,
+    current: Task,
+    businessStatus: CodedConcept,
+  ): Promise<Task> {
+    if (current.businessStatus?.coding?.[0]?.code === businessStatus.code) {
+      return current;
+    }
+    const now = new Date().toISOString();
+    const stored = await repo.update(
+      { ...current, id: current.id!, businessStatus: businessStatusOf(businessStatus), lastModified: now },
+      undefined,
+      { q: tx },
+    );
+    await this.emit(tx, 'referral.updated', referralId, [stored], now);
+    return stored;
   }
 
   async emit(

@@ -1,0 +1,21 @@
+import { forbidden } from '@peerbridge/shared';
+
+/**
+ * Who the caller is to the program, from their token and the roster the care-team service
+ * publishes: `program` (a system client or an active coordinator), `peer-supporter` (their
+ * Practitioner and PractitionerRole), `clinician` (any other user), `patient` (patient/ scopes).
+ */
+export type CallerRole =
+  | { readonly kind: 'program' }
+  | { readonly kind: 'peer-supporter'; readonly practitionerId: string; readonly roleId: string }
+  | { readonly kind: 'clinician'; readonly patient: string | undefined }
+  | { readonly kind: 'patient' };
+
+/** Sessions are planned and logged by peer supporters and the program, nobody else. */
+export function assertMayRunSessions(
+  role: CallerRole,
+): asserts role is Extract<CallerRole, { kind: 'program' | 'peer-supporter' }> {
+  if (role.kind !== 'program' && role.kind !== 'peer-supporter') {
+    throw forbidden('Only peer supporters and program coordinators plan and log sessions');
+  }
+}

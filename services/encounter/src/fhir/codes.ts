@@ -1,0 +1,30 @@
+/**
+ * The code systems and codes sessions are written with (docs/terminology.md, "Sessions").
+ * PeerBridge's own are published in fhir-profiles/encounter/.
+ */
+export const PEERBRIDGE_FHIR_BASE = 'https://peerbridge.org/fhir';
+/** HL7 v3 ActCode: Encounter.class (US Core Encounter). */
+export const ACT_CODE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
+export const ENCOUNTER_CLASS = {
+  ambulatory: { system: ACT_CODE_SYSTEM, code: 'AMB', display: 'ambulatory' },
+  virtual: { system: ACT_CODE_SYSTEM, code: 'VR', display: 'virtual' },
+  home: { system: ACT_CODE_SYSTEM, code: 'HH', display: 'home health' },
+} as const;
+export const SESSION_TYPE_SYSTEM = `${PEERBRIDGE_FHIR_BASE}/CodeSystem/session-type`;
+export const SESSION_TOPIC_SYSTEM = `${PEERBRIDGE_FHIR_BASE}/CodeSystem/session-topic`;
+export const SESSION_TOPIC_EXTENSION = `${PEERBRIDGE_FHIR_BASE}/StructureDefinition/session-topic`;
+export const SESSION_NOTE_EXTENSION = `${PEERBRIDGE_FHIR_BASE}/StructureDefinition/session-note`;
+/** UCUM minutes, for Encounter.length. */
+export const UCUM = 'http://unitsofmeasure.org';
+
+/**
+ * What this service reads from the care-team service's events, as that service publishes them
+ * (fhir-profiles/care-team/): the peer supporter's NUCC code on a PractitionerRole and on a
+ * CareTeam participant, the coordinator's PractitionerRole code, the CareTeam's referral link.
+ */
+export const PEER_SPECIALIST = { system: 'http://nucc.org/provider-taxonomy', code: '175T00000X' } as const;
+export const PROGRAM_COORDINATOR = {
+  system: `${PEERBRIDGE_FHIR_BASE}/CodeSystem/care-team-role`,
+  code: 'program-coordinator',
+} as const;
+export const REFERRAL_IDENTIFIER_SYSTEM = `${PEERBRIDGE_FHIR_BASE}/sid/referral`;

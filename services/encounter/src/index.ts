@@ -1,0 +1,4 @@
+export { encounterService } from './service.js';
+export { createEncounterApp } from './app.js';
+export * from './fhir/resource-definitions.js';
+export { ENCOUNTER_OPENAPI_PATH } from './http/encounter-contract.js';

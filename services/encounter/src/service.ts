@@ -1,0 +1,77 @@
+import {
+  EVENT_MIGRATIONS,
+  eventWorkers,
+  FHIR_STORE_MIGRATIONS,
+  fhirRouter,
+  loadOpenApiDocument,
+  Repositories,
+  type ServiceContext,
+  type ServiceModule,
+} from '@peerbridge/shared';
+import { Router } from 'express';
+import { ENCOUNTER_RESOURCES } from './fhir/resource-definitions.js';
+import { encounterApi } from './http/encounter-api.js';
+import { ENCOUNTER_OPENAPI_PATH } from './http/encounter-contract.js';
+import { ENCOUNTER_MIGRATIONS } from './store/migrations.js';
+import { CallerRoles } from './workflow/caller-roles.js';
+import { careTeamEventsConsumer } from './workflow/care-team-events-consumer.js';
+import { ENCOUNTER_SCHEMA } from './workflow/session-events.js';
+import { SessionWorkflow } from './workflow/session-workflow.js';
+
+function repositoriesFor({ config, db, validator }: ServiceContext) {
+  const roles = new CallerRoles(db, config.publicBaseUrl);
+  const repositories = new Repositories({
+    db,
+    schema: ENCOUNTER_SCHEMA,
+    definitions: ENCOUNTER_RESOURCES,
+    validator,
+    baseUrl: config.publicBaseUrl,
+    audience: roles.audience,
+  });
+  return { repositories, roles };
+}
+
+/**
+ * The encounter service: peer support sessions, planned (Appointment) and logged (Encounter),
+ * checked against the care teams the care-team service's events describe.
+ */
+export const encounterService: ServiceModule = {
+  name: 'encounter',
+  schema: ENCOUNTER_SCHEMA,
+  migrations: [FHIR_STORE_MIGRATIONS, EVENT_MIGRATIONS, ENCOUNTER_MIGRATIONS],
+  resources: ENCOUNTER_RESOURCES,
+  createRouter(context) {
+    const { config, db, validator } = context;
+    const { repositories, roles } = repositoriesFor(context);
+    const router = Router();
+    router.use(
+      '/api/encounter',
+      encounterApi({
+        sessions: new SessionWorkflow(db),
+        roles,
+        repositories,
+        document: loadOpenApiDocument(ENCOUNTER_OPENAPI_PATH, config.publicBaseUrl),
+        baseUrl: config.publicBaseUrl,
+      }),
+    );
+    router.use(
+      fhirRouter({
+        baseUrl: config.publicBaseUrl,
+        definitions: ENCOUNTER_RESOURCES,
+        repositories,
+        validator,
+      }),
+    );
+    return router;
+  },
+  workers: (context) =>
+    eventWorkers({
+      service: 'encounter',
+      schema: ENCOUNTER_SCHEMA,
+      db: context.db,
+      bus: context.bus,
+      logger: context.logger,
+      consumers: [careTeamEventsConsumer],
+      repositories: repositoriesFor(context).repositories,
+    }),
+};

@@ -1,0 +1,79 @@
+import type { Queryable } from '@peerbridge/shared';
+
+/** What the care-team service's events say about one care team. */
+export interface CareTeamView {
+  readonly id: string;
+  readonly referralId: string;
+  readonly patient: string;
+  readonly status: string;
+  readonly peerSupporterId: string | undefined;
+}
+
+export interface RosterMemberView {
+  readonly practitionerId: string;
+  readonly roleId: string;
+  readonly role: 'peer-supporter' | 'coordinator';
+  readonly active: boolean;
+}
+
+export async function saveCareTeam(q: Queryable, team: CareTeamView): Promise<void> {
+  await q.query(
+    `INSERT INTO encounter.care_team (id, referral_id, patient, status, peer_supporter_id)
+     VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, peer_supporter_id = EXCLUDED.peer_supporter_id,
+       patient = EXCLUDED.patient`,
+    [team.id, team.referralId, team.patient, team.status, team.peerSupporterId ?? null],
+  );
+}
+
+export async function careTeamOfReferral(
+  q: Queryable,
+  referralId: string,
+): Promise<CareTeamView | undefined> {
+  const [row] = await q.query<{
+    id: string;
+    referral_id: string;
+    patient: string;
+    status: string;
+    peer_supporter_id: string | null;
+  }>(
+    'SELECT id, referral_id, patient, status, peer_supporter_id FROM encounter.care_team WHERE referral_id = $1',
+    [referralId],
+  );
+  return (
+    row && {
+      id: row.id,
+      referralId: row.referral_id,
+      patient: row.patient,
+      status: row.status,
+      peerSupporterId: row.peer_supporter_id ?? undefined,
+    }
+  );
+}
+
+export async function saveRosterMember(q: Queryable, member: RosterMemberView): Promise<void> {
+  await q.query(
+    `INSERT INTO encounter.roster_member (practitioner_id, role_id, role, active) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (practitioner_id) DO UPDATE SET role_id = EXCLUDED.role_id, role = EXCLUDED.role,
+       active = EXCLUDED.active`,
+    [member.practitionerId, member.roleId, member.role, member.active],
+  );
+}
+
+export async function findRosterMember(
+  q: Queryable,
+  practitionerId: string,
+): Promise<RosterMemberView | undefined> {
+  const [row] = await q.query<{
+    practitioner_id: string;
+    role_id: string;
+    role: 'peer-supporter' | 'coordinator';
+    active: boolean;
+  }>(
+    'SELECT practitioner_id, role_id, role, active FROM encounter.roster_member WHERE practitioner_id = $1',
+    [practitionerId],
+  );
+  return (
+    row && { practitionerId: row.practitioner_id, roleId: row.role_id, role: row.role, active: row.active }
+  );
+}

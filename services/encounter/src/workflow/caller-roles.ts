@@ -1,0 +1,88 @@
+import {
+  parseSearchRequest,
+  type AccessRestriction,
+  type Audience,
+  type AuthContext,
+  type Queryable,
+  type ResourceDefinition,
+} from '@peerbridge/shared';
+import type { CallerRole } from '../domain/caller-role.js';
+import { APPOINTMENT, ENCOUNTER } from '../fhir/resource-definitions.js';
+import { findRosterMember } from '../store/care-team-view.js';
+
+const ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
+/**
+ * Who a caller is to the program, from the token and the roster as the care-team service's
+ * events describe it; and the Audience every Repository of this service holds them to.
+ */
+export class CallerRoles {
+  constructor(
+    private readonly db: Queryable,
+    private readonly baseUrl: string,
+  ) {}
+
+  async roleOf(caller: AuthContext, q: Queryable = this.db): Promise<CallerRole> {
+    if (caller.scopes.some((scope) => scope.context === 'patient')) {
+      return { kind: 'patient' };
+    }
+    if (caller.scopes.some((scope) => scope.context === 'system')) {
+      return { kind: 'program' };
+    }
+    const practitionerId = this.ownPractitionerId(caller.fhirUser);
+    const member = practitionerId ? await findRosterMember(q, practitionerId) : undefined;
+    if (member?.active && member.role === 'coordinator') {
+      return { kind: 'program' };
+    }
+    if (member?.active && member.role === 'peer-supporter') {
+      return { kind: 'peer-supporter', practitionerId: member.practitionerId, roleId: member.roleId };
+    }
+    return { kind: 'clinician', patient: caller.patient };
+  }
+
+  readonly audience = async (caller: AuthContext, q: Queryable | undefined): Promise<Audience> =>
+    audienceOf(await this.roleOf(caller, q));
+
+  private ownPractitionerId(fhirUser: string | undefined): string | undefined {
+    if (!fhirUser) {
+      return undefined;
+    }
+    const ownBase = `${this.baseUrl}/fhir/`;
+    const relative = fhirUser.startsWith(ownBase) ? fhirUser.slice(ownBase.length) : fhirUser;
+    const [type, id, ...rest] = relative.split('/');
+    return type === 'Practitioner' && id && ID.test(id) && rest.length === 0 ? id : undefined;
+  }
+}
+
+/**
+ * The program sees every session; a peer supporter the sessions they ran; a clinician those of
+ * the patient in their launch context; patient tokens stay in their compartment.
+ */
+export function audienceOf(role: CallerRole): Audience {
+  switch (role.kind) {
+    case 'program':
+    case 'patient':
+      return new Map();
+    case 'peer-supporter': {
+      const self = `PractitionerRole/${role.roleId}`;
+      return new Map([
+        [ENCOUNTER.type, restriction(ENCOUNTER, [['participant', self]])],
+        [APPOINTMENT.type, restriction(APPOINTMENT, [['actor', self]])],
+      ]);
+    }
+    case 'clinician': {
+      const patient = role.patient ? `Patient/${role.patient}` : undefined;
+      return new Map([
+        [ENCOUNTER.type, patient ? restriction(ENCOUNTER, [['patient', patient]]) : []],
+        [APPOINTMENT.type, patient ? restriction(APPOINTMENT, [['patient', patient]]) : []],
+      ]);
+    }
+  }
+}
+
+function restriction(
+  definition: ResourceDefinition,
+  query: readonly (readonly [string, string])[],
+): AccessRestriction {
+  return [parseSearchRequest(definition, query, { strict: true }).filters];
+}

@@ -1,0 +1,63 @@
+import type { CareTeam, Practitioner, PractitionerRole } from '@medplum/fhirtypes';
+import type { EventConsumer } from '@peerbridge/shared';
+import { PEER_SPECIALIST, PROGRAM_COORDINATOR, REFERRAL_IDENTIFIER_SYSTEM } from '../fhir/codes.js';
+import { saveCareTeam, saveRosterMember } from '../store/care-team-view.js';
+
+/**
+ * Keeps what the care-team service's events say: each care team (its referral, patient, status
+ * and current peer supporter) and each roster member (their PractitionerRole, role, whether
+ * active). Sessions are checked against these, never against the care-team service's tables.
+ * Each resource is applied only when newer than what was applied (a stale event changes nothing).
+ */
+export const careTeamEventsConsumer: EventConsumer = {
+  name: 'care-teams',
+  eventTypes: [
+    'careteam.proposed',
+    'careteam.assigned',
+    'careteam.reassigned',
+    'careteam.closed',
+    'roster.changed',
+  ],
+  async handle(tx, event, delivery) {
+    const resources = event.resources ?? [];
+    const fresh = async (resource: { resourceType: string; id?: string; meta?: { versionId?: string } }) =>
+      delivery.isNewer({
+        reference: `${resource.resourceType}/${resource.id}`,
+        versionId: resource.meta!.versionId!,
+      });
+    for (const team of resources.filter((r): r is CareTeam => r.resourceType === 'CareTeam')) {
+      if (await fresh(team)) {
+        const current = team.participant?.find(
+          (p) =>
+            !p.period?.end &&
+            p.role?.[0]?.coding?.some(
+              (c) => c.system === PEER_SPECIALIST.system && c.code === PEER_SPECIALIST.code,
+            ),
+        );
+        await saveCareTeam(tx, {
+          id: team.id!,
+          referralId: team.identifier?.find((i) => i.system === REFERRAL_IDENTIFIER_SYSTEM)?.value ?? '',
+          patient: team.subject!.reference!,
+          status: team.status!,
+          peerSupporterId: current?.member?.reference?.split('/').at(-1),
+        });
+      }
+    }
+    const role = resources.find((r): r is PractitionerRole => r.resourceType === 'PractitionerRole');
+    const practitioner = resources.find((r): r is Practitioner => r.resourceType === 'Practitioner');
+    if (role && practitioner && (await fresh(role))) {
+      const coordinator = role.code?.some((c) =>
+        c.coding?.some(
+          (coding) =>
+            coding.system === PROGRAM_COORDINATOR.system && coding.code === PROGRAM_COORDINATOR.code,
+        ),
+      );
+      await saveRosterMember(tx, {
+        practitionerId: practitioner.id!,
+        roleId: role.id!,
+        role: coordinator ? 'coordinator' : 'peer-supporter',
+        active: role.active === true,
+      });
+    }
+  },
+};
