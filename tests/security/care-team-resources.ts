@@ -1,6 +1,7 @@
 import { expect } from '@jest/globals';
 import type { Bundle, CareTeam, Practitioner, PractitionerRole } from '@medplum/fhirtypes';
 import { referralBody } from '../referral/support/fixtures.js';
+import { REFERRAL_SYSTEM } from '../care-team/support/care-teams.js';
 import { peerSupporterBody } from '../care-team/support/fixtures.js';
 import { waitFor } from '../support/wait-for.js';
 import type { Admin } from './route-matrix-cases.js';
@@ -8,8 +9,6 @@ import type { Admin } from './route-matrix-cases.js';
 // The care-team data the route matrix calls routes on. The care-team service's resources change
 // only through its domain: roster members through its REST API, a CareTeam when the referral
 // service's `referral.accepted` event reaches the care-team service's consumer.
-
-const REFERRAL_SYSTEM = 'https://peerbridge.org/fhir/sid/referral';
 
 /** A new roster member (a certified peer supporter unless `overrides` say otherwise); their id. */
 export async function rosterMember(admin: Admin, overrides: Record<string, unknown> = {}): Promise<string> {
