@@ -4,6 +4,14 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { ehrServiceRequest, referralBody } from '../referral/support/fixtures.js';
 import { task } from '../support/fixtures.js';
+import { peerSupporterBody } from '../care-team/support/fixtures.js';
+import {
+  acceptedReferral,
+  assignedCareTeam,
+  rosterMember,
+  rosterPractitioner,
+  rosterPractitionerRole,
+} from './care-team-resources.js';
 import { referralFor } from './referral-resources.js';
 
 // What the route matrix (route-matrix.test.ts) needs to call each route on a given patient's
@@ -30,19 +38,28 @@ async function referralTask(admin: Admin, serviceRequest: ServiceRequest): Promi
 }
 
 /**
- * One instance of a resource type in a patient's compartment. `ownDelete` is what deleting it
- * answers to its own patient: a referral's resources are never deleted (409), others are (204).
+ * One instance of a resource type, made for a patient. `ownDelete` is what deleting it answers
+ * to its own patient, for a type that can be deleted: a referral's resources are never deleted
+ * (409), others are (204).
  */
 export interface InstanceCase {
   readonly variant: string;
-  readonly ownDelete: 204 | 409;
+  readonly ownDelete?: 204 | 409;
   make(admin: Admin, patient: string): Promise<Resource & { id: string }>;
 }
 
 export interface TypeCase {
-  /** A new resource of the type in the patient's compartment, as a client would create it. */
-  body(patient: string, admin: Admin): Promise<Resource>;
+  /**
+   * A new resource of the type in the patient's compartment, as a client would create it; for a
+   * type without FHIR create, a made instance is posted instead (and must be refused).
+   */
+  body?(patient: string, admin: Admin): Promise<Resource>;
   readonly instances: readonly InstanceCase[];
+  /**
+   * False for a type the R4 patient CompartmentDefinition leaves out (Practitioner,
+   * PractitionerRole): a patient token sees none of it, even what was made "for" its patient.
+   */
+  readonly inPatientCompartment?: false;
 }
 
 export const FHIR_CASES: Readonly<Record<string, TypeCase>> = {
@@ -83,22 +100,47 @@ export const FHIR_CASES: Readonly<Record<string, TypeCase>> = {
       },
     ],
   },
+  // The care-team types are read-only on /fhir (their writes answer 405): instances are made
+  // through the domain.
+  CareTeam: {
+    instances: [
+      {
+        variant: 'referral',
+        make: async (admin, patient) => (await acceptedReferral(admin, patient)).careTeam,
+      },
+    ],
+  },
+  Practitioner: {
+    inPatientCompartment: false,
+    instances: [{ variant: 'roster', make: rosterPractitioner }],
+  },
+  PractitionerRole: {
+    inPatientCompartment: false,
+    instances: [{ variant: 'roster', make: rosterPractitionerRole }],
+  },
 };
 
 /**
  * One REST operation: how to call it on a patient's data and what it answers to that patient.
- * `setup` makes the data its path parameters name; list operations narrow by patient in `query`.
+ * `setup` makes the data its path parameters name (and the query and body may use); list
+ * operations narrow by patient in `query`.
  */
 export interface OperationCase {
   /** What a patient token gets on its own patient's data. */
   readonly own: number;
   /** Program administration, not patient data: any patient token is refused (403). */
   readonly adminOnly?: boolean;
+  /**
+   * Refused by the caller's role in the program (a care-team coordinator operation), not by the
+   * token's scopes, which allow it: 403 without an insufficient_scope challenge, since no other
+   * scope would help.
+   */
+  readonly refusedByRole?: boolean;
   /** What a user-level token gets, when it differs from `own`. */
   readonly user?: number;
   setup?(admin: Admin, patient: string): Promise<Record<string, string>>;
-  query?(patient: string): Record<string, string>;
-  body?(patient: string): Record<string, unknown>;
+  query?(patient: string, made: Record<string, string>): Record<string, string>;
+  body?(patient: string, made: Record<string, string>): Record<string, unknown>;
 }
 
 async function referralOf(admin: Admin, patient: string): Promise<Record<string, string>> {
@@ -128,4 +170,78 @@ export const REST_CASES: Readonly<Record<string, OperationCase>> = {
     user: 404,
     setup: async () => ({ deadLetterId: '00000000-0000-4000-8000-000000000000' }),
   },
+
+  // The care-team service. Running the program (the roster, suggestions, assignment) is for
+  // coordinators only: a patient token is refused (403) whatever the data, the matrix's
+  // user-level token (a coordinator's sign-in) is let through. The roster is nobody's patient
+  // data, so a patient token finds no member (404), its own patient's care team or not.
+  createPeerSupporter: {
+    own: 403,
+    adminOnly: true,
+    refusedByRole: true,
+    user: 201,
+    body: () => peerSupporterBody(),
+  },
+  listPeerSupporters: { own: 403, adminOnly: true, refusedByRole: true, user: 200 },
+  getPeerSupporter: { own: 404, user: 200, setup: peerSupporterOf },
+  updatePeerSupporter: {
+    own: 403,
+    adminOnly: true,
+    refusedByRole: true,
+    user: 200,
+    setup: peerSupporterOf,
+    body: () => peerSupporterBody({ maxCaseload: 3 }),
+  },
+  deactivatePeerSupporter: {
+    own: 403,
+    adminOnly: true,
+    refusedByRole: true,
+    user: 200,
+    setup: peerSupporterOf,
+  },
+  // The caseload of the peer supporter on the patient's care team: still only theirs to see.
+  getCaseload: { own: 404, user: 200, setup: assignedCareTeam },
+  suggestPeerSupporters: {
+    own: 403,
+    adminOnly: true,
+    refusedByRole: true,
+    user: 200,
+    setup: async (admin, patient) => ({ referralId: (await acceptedReferral(admin, patient)).referralId }),
+  },
+  assignPeerSupporter: {
+    own: 403,
+    adminOnly: true,
+    refusedByRole: true,
+    user: 200,
+    setup: async (admin, patient) => ({
+      referralId: (await acceptedReferral(admin, patient)).referralId,
+      peerSupporterId: await rosterMember(admin),
+    }),
+    body: (_, made) => ({ peerSupporterId: made.peerSupporterId }),
+  },
+  reassignPeerSupporter: {
+    own: 403,
+    adminOnly: true,
+    refusedByRole: true,
+    user: 200,
+    setup: async (admin, patient) => ({
+      ...(await assignedCareTeam(admin, patient)),
+      nextPeerSupporterId: await rosterMember(admin),
+    }),
+    body: (_, made) => ({ peerSupporterId: made.nextPeerSupporterId }),
+  },
+  // Narrowed to the new peer supporter, so that the patient's own list holds exactly this team.
+  listCareTeams: {
+    own: 200,
+    setup: assignedCareTeam,
+    query: (patient, made) => ({ patient: `Patient/${patient}`, peerSupporter: made.peerSupporterId! }),
+  },
+  getCareTeam: {
+    own: 200,
+    setup: async (admin, patient) => ({ careTeamId: (await acceptedReferral(admin, patient)).careTeam.id }),
+  },
 };
+
+async function peerSupporterOf(admin: Admin): Promise<Record<string, string>> {
+  return { peerSupporterId: await rosterMember(admin) };
+}

@@ -3,9 +3,11 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import type { Bundle } from '@medplum/fhirtypes';
 import { ALL_SERVICES } from '@peerbridge/gateway';
-import type { Database, Interaction } from '@peerbridge/shared';
+import { ALL_INTERACTIONS, type Database, type Interaction } from '@peerbridge/shared';
+import { eventsSettled } from '../support/events-settled.js';
 import { startTestApp } from '../support/test-app.js';
 import { authHeader, patientAuthHeader } from '../support/tokens.js';
+import { rosterMember } from './care-team-resources.js';
 import { expectForbidden } from './expectations.js';
 import { adminOf, FHIR_CASES, REST_CASES, type InstanceCase } from './route-matrix-cases.js';
 
@@ -15,6 +17,8 @@ import { adminOf, FHIR_CASES, REST_CASES, type InstanceCase } from './route-matr
 // nothing and writes answer 403, changing nothing; on alice's own data the same calls succeed
 // (so a 404 is the compartment at work, not a broken route); a user-level token without a
 // compartment is let through on bob's data; a token with no scope for the route gets 403.
+// A FHIR interaction a resource definition does not declare (the care-team types are read-only)
+// answers 405 to everyone, changing nothing.
 
 const t = await startTestApp(ALL_SERVICES, {}, { withEvents: true });
 afterAll(() => t.close());
@@ -23,7 +27,10 @@ const alice = randomUUID();
 const bob = randomUUID();
 
 const aliceToken = () => patientAuthHeader(alice);
-const userToken = () => authHeader('user/*.cruds');
+// A user without a patient context: a program coordinator's sign-in, whom the care-team service
+// lets run the program (the referral service looks at the scopes alone).
+const coordinator = await rosterMember(admin, { role: 'coordinator' });
+const userToken = () => authHeader('user/*.cruds', { fhirUser: `Practitioner/${coordinator}` });
 const unrelatedScopeToken = () => patientAuthHeader(alice, 'patient/Observation.rs');
 
 interface Operation {
@@ -50,8 +57,16 @@ for (const api of [...ALL_SERVICES.map((service) => service.name), 'events']) {
   }
 }
 
-/** Rows in every table of every service's schema: a refused write must leave them as they were. */
+/**
+ * Rows in every table of every service's schema: a refused write must leave them as they were.
+ * Counted once the events already caused have been consumed (the care-team service consumes the
+ * referral service's), so that only the call in between can make a difference.
+ */
 async function footprint(db: Database): Promise<Record<string, number>> {
+  await eventsSettled(
+    db,
+    ALL_SERVICES.map((service) => service.schema),
+  );
   const counts: Record<string, number> = {};
   for (const service of ALL_SERVICES) {
     const tables = await db.query<{ table_name: string }>(
@@ -78,10 +93,21 @@ async function callOperation(operation: Operation, patient: string, authorizatio
   });
   const method = operation.method as (typeof METHODS)[number];
   let test = request(t.app)[method](url).set('Authorization', authorization);
-  if (operationCase.query) test = test.query(operationCase.query(patient));
-  if (operationCase.body) test = test.send(operationCase.body(patient));
+  if (operationCase.query) test = test.query(operationCase.query(patient, params));
+  if (operationCase.body) test = test.send(operationCase.body(patient, params));
   const before = await footprint(t.db);
   return { res: await test, before };
+}
+
+/** 403; with RFC 6750's insufficient_scope challenge unless the refusal is about the caller's role. */
+function expectRefused(operation: Operation, res: request.Response) {
+  if (REST_CASES[operation.operationId]!.refusedByRole) {
+    expect(res.status).toBe(403);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+    expect(res.body.issue[0].code).toBe('forbidden');
+  } else {
+    expectForbidden(res);
+  }
 }
 
 const isInstanceRead = (operation: Operation) => operation.method === 'get' && operation.path.includes('{');
@@ -100,7 +126,7 @@ describe('REST operations of every served OpenAPI document', () => {
     async (_, operation) => {
       const { res, before } = await callOperation(operation, bob, await aliceToken());
       if (REST_CASES[operation.operationId]!.adminOnly) {
-        expectForbidden(res);
+        expectRefused(operation, res);
       } else if (isInstanceRead(operation)) {
         expect(res.status).toBe(404);
         expect(res.body.resourceType).toBe('OperationOutcome');
@@ -108,7 +134,7 @@ describe('REST operations of every served OpenAPI document', () => {
         expect(res.status).toBe(200);
         expect(res.body).toMatchObject({ items: [], total: 0 });
       } else {
-        expectForbidden(res);
+        expectRefused(operation, res);
       }
       expect(await footprint(t.db)).toEqual(before);
     },
@@ -120,7 +146,7 @@ describe('REST operations of every served OpenAPI document', () => {
       const { res } = await callOperation(operation, alice, await aliceToken());
       expect(res.status).toBe(REST_CASES[operation.operationId]!.own);
       if (res.status === 403) {
-        expectForbidden(res);
+        expectRefused(operation, res);
       }
       if (isList(operation) && res.status === 200) {
         expect(res.body.total).toBe(1);
@@ -148,18 +174,22 @@ describe('REST operations of every served OpenAPI document', () => {
 interface FhirRoute {
   readonly type: string;
   readonly interaction: Interaction;
+  /** Whether the type's definition declares the interaction (else it answers 405). */
+  readonly supported: boolean;
   readonly instance: InstanceCase;
 }
 
+// Every interaction of every type, declared or not: the undeclared ones must answer 405.
 const fhirRoutes: FhirRoute[] = ALL_SERVICES.flatMap((service) =>
   service.resources.flatMap((definition) =>
-    definition.interactions.flatMap((interaction) =>
+    ALL_INTERACTIONS.flatMap((interaction) =>
       // A create makes a new resource, so it has one case per type, not one per kind of instance.
       (FHIR_CASES[definition.type]?.instances ?? [undefined])
         .slice(0, interaction === 'create' ? 1 : undefined)
         .map((instance) => ({
           type: definition.type,
           interaction,
+          supported: definition.interactions.includes(interaction),
           instance: instance!,
         })),
     ),
@@ -174,7 +204,10 @@ async function callFhir(route: FhirRoute, patient: string, authorization: string
   const agent = request(t.app);
   let call: request.Test;
   if (interaction === 'create') {
-    call = agent.post(`/fhir/${type}`).send(await FHIR_CASES[type]!.body(patient, admin));
+    const body = FHIR_CASES[type]!.body;
+    call = agent
+      .post(`/fhir/${type}`)
+      .send(await (body ? body(patient, admin) : madeWithoutId(route, patient)));
   } else {
     const resource = await route.instance.make(admin, patient);
     const instanceUrl = `/fhir/${type}/${resource.id}`;
@@ -191,6 +224,38 @@ async function callFhir(route: FhirRoute, patient: string, authorization: string
   return { res: await call.set('Authorization', authorization), before };
 }
 
+/** For a type without FHIR create: an instance made through the domain, posted as new. */
+async function madeWithoutId(route: FhirRoute, patient: string) {
+  const { id: _id, meta: _meta, ...resource } = await route.instance.make(admin, patient);
+  return resource;
+}
+
+/** An undeclared interaction: 405 with an OperationOutcome, whoever asks, and nothing written. */
+async function expectNotAllowed(route: FhirRoute, patient: string, authorization: string) {
+  const { res, before } = await callFhir(route, patient, authorization);
+  expect(res.status).toBe(405);
+  expect(res.body.resourceType).toBe('OperationOutcome');
+  expect(await footprint(t.db)).toEqual(before);
+}
+
+/** What a patient token meets on data it may not see: reads 404, searches nothing, writes 403. */
+async function expectHidden(route: FhirRoute, patient: string) {
+  const { interaction } = route;
+  const { res, before } = await callFhir(route, patient, await aliceToken());
+  if (interaction === 'search-type') {
+    expect(res.status).toBe(200);
+    expect(matches(res.body)).toEqual([]);
+  } else if (WRITES.includes(interaction)) {
+    expectForbidden(res);
+  } else {
+    expect(res.status).toBe(404);
+  }
+  if (interaction !== 'search-type') {
+    expect(res.body.resourceType).toBe('OperationOutcome');
+  }
+  expect(await footprint(t.db)).toEqual(before);
+}
+
 const matches = (bundle: Bundle) => (bundle.entry ?? []).filter((entry) => entry.search?.mode === 'match');
 const fhirCases = fhirRoutes.map(
   (route) => [route.type, route.interaction, route.instance?.variant, route] as const,
@@ -198,34 +263,31 @@ const fhirCases = fhirRoutes.map(
 
 describe('FHIR interactions of every resource definition', () => {
   it('when the definitions are read, then every resource type has a matrix case', () => {
-    expect(fhirRoutes.length).toBeGreaterThanOrEqual(14);
+    expect(fhirRoutes.filter((route) => route.supported).length).toBeGreaterThanOrEqual(26);
     for (const route of fhirRoutes) {
       expect([route.type, route.instance]).toEqual([route.type, expect.anything()]);
     }
   });
 
   it.each(fhirCases)(
-    "when a patient token makes a %s %s on another patient's %s resource, then it is not found or refused and nothing is written",
-    async (_type, interaction, _variant, route) => {
-      const { res, before } = await callFhir(route, bob, await aliceToken());
-      if (interaction === 'search-type') {
-        expect(res.status).toBe(200);
-        expect(matches(res.body)).toEqual([]);
-      } else if (WRITES.includes(interaction)) {
-        expectForbidden(res);
-      } else {
-        expect(res.status).toBe(404);
+    "when a patient token makes a %s %s on another patient's %s resource, then it is not found or refused (undeclared: 405) and nothing is written",
+    async (_type, _interaction, _variant, route) => {
+      if (!route.supported) {
+        return expectNotAllowed(route, bob, await aliceToken());
       }
-      if (interaction !== 'search-type') {
-        expect(res.body.resourceType).toBe('OperationOutcome');
-      }
-      expect(await footprint(t.db)).toEqual(before);
+      await expectHidden(route, bob);
     },
   );
 
   it.each(fhirCases)(
-    "when a patient token makes a %s %s on its own patient's %s resource, then it succeeds",
-    async (_type, interaction, _variant, route) => {
+    "when a patient token makes a %s %s on its own patient's %s resource, then it succeeds (outside the compartment: hidden; undeclared: 405)",
+    async (type, interaction, _variant, route) => {
+      if (!route.supported) {
+        return expectNotAllowed(route, alice, await aliceToken());
+      }
+      if (FHIR_CASES[type]!.inPatientCompartment === false) {
+        return expectHidden(route, alice);
+      }
       const { res } = await callFhir(route, alice, await aliceToken());
       const expected = { create: 201, delete: route.instance.ownDelete }[interaction as string] ?? 200;
       expect(res.status).toBe(expected);
@@ -236,8 +298,11 @@ describe('FHIR interactions of every resource definition', () => {
   );
 
   it.each(fhirCases)(
-    "when a user-level token makes a %s %s on any patient's %s resource, then it is let through",
+    "when a user-level token makes a %s %s on any patient's %s resource, then it is let through (undeclared: 405)",
     async (_type, interaction, _variant, route) => {
+      if (!route.supported) {
+        return expectNotAllowed(route, bob, await userToken());
+      }
       const { res } = await callFhir(route, bob, await userToken());
       const expected = { create: 201, delete: route.instance.ownDelete }[interaction as string] ?? 200;
       expect(res.status).toBe(expected);
@@ -245,8 +310,11 @@ describe('FHIR interactions of every resource definition', () => {
   );
 
   it.each(fhirCases)(
-    'when a token with no scope for it makes a %s %s (%s), then 403',
+    'when a token with no scope for it makes a %s %s (%s), then 403 (undeclared: 405)',
     async (_type, _interaction, _variant, route) => {
+      if (!route.supported) {
+        return expectNotAllowed(route, alice, await unrelatedScopeToken());
+      }
       const { res } = await callFhir(route, alice, await unrelatedScopeToken());
       expectForbidden(res);
     },

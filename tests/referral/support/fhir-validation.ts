@@ -1,11 +1,15 @@
 import { expect } from '@jest/globals';
 import type { Resource } from '@medplum/fhirtypes';
 import { createValidator } from '@peerbridge/shared';
+import { CARE_TEAM_RESOURCES } from '../../../services/care-team/src/fhir/resource-definitions.js';
 import { REFERRAL_RESOURCES } from '../../../services/referral/src/fhir/resource-definitions.js';
 
 const validator = createValidator();
 const profiles = new Map(
-  REFERRAL_RESOURCES.map((definition) => [definition.type as string, definition.profile]),
+  [...REFERRAL_RESOURCES, ...CARE_TEAM_RESOURCES].map((definition) => [
+    definition.type as string,
+    definition.profile,
+  ]),
 );
 
 /** The resource is valid base R4 (structure, invariants, required bindings) and meets its PeerBridge profile. */

@@ -109,6 +109,13 @@ export const CARE_TEAM_CATEGORY = {
  */
 export const REFERRAL_IDENTIFIER_SYSTEM = `${PEERBRIDGE_FHIR_BASE}/sid/referral`;
 
+/**
+ * Identifier system of a roster member's Practitioner (value = their roster id): a business
+ * identifier that survives copying the Practitioner to another server (the EHR write-back), which
+ * a resource id does not; searchable with Practitioner?identifier=….
+ */
+export const ROSTER_IDENTIFIER_SYSTEM = `${PEERBRIDGE_FHIR_BASE}/sid/peer-supporter`;
+
 /** Extension on PractitionerRole (valueCodeableConcept from LIVED_EXPERIENCE_SYSTEM, 0..*). */
 export const LIVED_EXPERIENCE_EXTENSION = `${PEERBRIDGE_FHIR_BASE}/StructureDefinition/peer-supporter-lived-experience`;
 /** Extension on PractitionerRole (valueUnsignedInt: most active care teams at once, 0..1). */

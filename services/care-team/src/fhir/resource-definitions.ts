@@ -1,4 +1,4 @@
-import { defineResource, type Interaction } from '@peerbridge/shared';
+import { defineResource, type Interaction, type PublishedSearchParameter } from '@peerbridge/shared';
 import { CARE_TEAM_PROFILE, PRACTITIONER_PROFILE, PRACTITIONER_ROLE_PROFILE } from './codes.js';
 
 /**
@@ -8,12 +8,25 @@ import { CARE_TEAM_PROFILE, PRACTITIONER_PROFILE, PRACTITIONER_ROLE_PROFILE } fr
  */
 const READ_ONLY: readonly Interaction[] = ['read', 'vread', 'history-instance', 'search-type'];
 
+/**
+ * US Core 7's `role` on CareTeam: R4 has no search by participant role, US Core publishes one
+ * (SearchParameter us-core-careteam-role, code, type and expression as published there).
+ */
+const US_CORE_CARE_TEAM_ROLE: PublishedSearchParameter = {
+  code: 'role',
+  type: 'token',
+  expression: 'CareTeam.participant.role',
+  url: 'http://hl7.org/fhir/us/core/SearchParameter/us-core-careteam-role',
+  description: 'Returns CareTeam resources with a participant role matching the specified code.',
+};
+
 /** US Core 7 CareTeam searches (patient+status, patient+role) and more. */
 export const CARE_TEAM = defineResource({
   type: 'CareTeam',
   profile: CARE_TEAM_PROFILE,
   interactions: READ_ONLY,
   searchParameters: ['patient', 'subject', 'status', 'participant', 'date', 'category', 'identifier'],
+  publishedSearchParameters: [US_CORE_CARE_TEAM_ROLE],
   includes: ['participant'],
 });
 

@@ -13,12 +13,13 @@ import {
   LIVED_EXPERIENCE_SYSTEM,
   PEER_SPECIALIST,
   PROGRAM_COORDINATOR,
+  ROSTER_IDENTIFIER_SYSTEM,
   TRAINING_HOURS_EXTENSION,
   TRAINING_QUALIFICATION,
 } from './codes.js';
 
 /**
- * A roster member as a Practitioner: name, languages as `communication` (BCP 47), each
+ * A roster member as a Practitioner: their roster identifier, name, languages as `communication` (BCP 47), each
  * certification and each training as a `qualification` (certifications with PeerBridge's
  * peer-certification code, issuer, number and validity; trainings with the training code, the
  * title as text, the hours as an extension and the completion date as period.end).
@@ -40,6 +41,7 @@ export function toPractitioner(id: string, profile: PeerSupporterProfile): Pract
   return {
     resourceType: 'Practitioner',
     id,
+    identifier: [{ system: ROSTER_IDENTIFIER_SYSTEM, value: id }],
     active: profile.active,
     name: [{ use: 'official', family: profile.name.family, given: [...profile.name.given] }],
     ...(profile.languages.length > 0

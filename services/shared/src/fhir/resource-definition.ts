@@ -12,11 +12,11 @@ export type SearchParameterType = 'token' | 'reference' | 'date' | 'string';
 export interface SearchParameterDefinition {
   readonly name: string;
   readonly type: SearchParameterType;
-  /** FHIRPath for this resource type only, taken from the official SearchParameter. */
+  /** FHIRPath for this resource type only, taken from the official (or published) SearchParameter. */
   readonly expression: string;
   /** The same expression compiled once, so indexing a write does not parse it again. */
   readonly values: SearchExpression;
-  /** Canonical URL of the official SearchParameter. */
+  /** Canonical URL of the official (or published) SearchParameter. */
   readonly definition: string;
   readonly targets: readonly string[];
   readonly documentation: string;
@@ -42,8 +42,26 @@ export interface ResourceDefinitionInput {
   interactions: readonly Interaction[];
   /** Names of official R4 search parameters of this type. */
   searchParameters: readonly string[];
+  /** Search parameters an implementation guide publishes for this type, which R4 lacks. */
+  publishedSearchParameters?: readonly PublishedSearchParameter[];
   /** Reference search parameters that `_include` may follow. */
   includes?: readonly string[];
+}
+
+/**
+ * A SearchParameter published outside R4 (e.g. US Core's `CareTeam?role`), copied from its
+ * publication: `code`, `type`, `expression` and `description` as the SearchParameter states them,
+ * `url` its canonical URL. Declared here rather than looked up so that nothing unpublished can
+ * pass for a standard parameter: each use names its source.
+ */
+export interface PublishedSearchParameter {
+  readonly code: string;
+  readonly type: SearchParameterType;
+  readonly expression: string;
+  readonly url: string;
+  readonly description: string;
+  /** Resource types a reference parameter may point to. */
+  readonly targets?: readonly string[];
 }
 
 export const ALL_INTERACTIONS: readonly Interaction[] = [
@@ -71,16 +89,28 @@ export function defineResource(input: ResourceDefinitionInput): ResourceDefiniti
     if (!parameter?.expression || !parameter.url || !SUPPORTED_TYPES.has(parameter.type ?? '')) {
       throw new Error(`${input.type}?${name} is not an R4 search parameter of a supported type`);
     }
-    const expression = expressionFor(input.type, parameter.expression);
-    searchParameters.set(name, {
+    searchParameters.set(
       name,
-      type: parameter.type as SearchParameterType,
-      expression,
-      values: compileSearchExpression(expression),
-      definition: parameter.url,
-      targets: parameter.target ?? [],
-      documentation: parameter.description ?? '',
-    });
+      searchParameter(input.type, {
+        code: name,
+        type: parameter.type as SearchParameterType,
+        expression: parameter.expression,
+        url: parameter.url,
+        description: parameter.description ?? '',
+        targets: parameter.target ?? [],
+      }),
+    );
+  }
+  for (const published of input.publishedSearchParameters ?? []) {
+    if (searchParameters.has(published.code) || official[published.code]) {
+      throw new Error(
+        `${input.type}?${published.code} is an R4 search parameter; name it in searchParameters`,
+      );
+    }
+    if (!SUPPORTED_TYPES.has(published.type)) {
+      throw new Error(`${input.type}?${published.code} is not of a supported type`);
+    }
+    searchParameters.set(published.code, searchParameter(input.type, published));
   }
   for (const include of input.includes ?? []) {
     if (searchParameters.get(include)?.type !== 'reference') {
@@ -93,6 +123,19 @@ export function defineResource(input: ResourceDefinitionInput): ResourceDefiniti
     interactions: input.interactions,
     searchParameters,
     includes: (input.includes ?? []).map((name) => `${input.type}:${name}`),
+  };
+}
+
+function searchParameter(type: string, parameter: PublishedSearchParameter): SearchParameterDefinition {
+  const expression = expressionFor(type, parameter.expression);
+  return {
+    name: parameter.code,
+    type: parameter.type,
+    expression,
+    values: compileSearchExpression(expression),
+    definition: parameter.url,
+    targets: parameter.targets ?? [],
+    documentation: parameter.description,
   };
 }
 
