@@ -58,7 +58,10 @@ function sharedCount(count: number): string {
  * codes and overlapping hours the explanation names. The score is the one domain/matching.ts
  * explains (POINTS), so both agree on the order.
  */
-export async function rankCandidates(q: Queryable, request: MatchRequest): Promise<CandidateRow[]> {
+export async function rankCandidates(
+  q: Queryable,
+  request: MatchRequest,
+): Promise<{ rows: CandidateRow[]; candidateTotal: number }> {
   const wanted = [...new Set(request.livedExperience)];
   const rows = await q.query<{
     id: string;
@@ -69,12 +72,14 @@ export async function rankCandidates(q: Queryable, request: MatchRequest): Promi
     worked: boolean;
     remaining: number;
     score: string | number;
+    candidate_total: string | number;
   }>(
-    `SELECT id, role_id, speaks, worked, remaining, score,
+    `SELECT id, role_id, speaks, worked, remaining, score, candidate_total,
        ARRAY(SELECT unnest(lived_experience) INTERSECT SELECT unnest($3::text[]) ORDER BY 1) AS shared,
        cardinality(ARRAY(SELECT unnest(available_hours) INTERSECT SELECT unnest($4::smallint[]))) AS overlap
      FROM (
        SELECT id, role_id, lived_experience, available_hours, speaks, worked, remaining,
+         count(*) OVER () AS candidate_total,
          (CASE WHEN speaks THEN ${POINTS.language} ELSE 0 END)
          + ${POINTS.livedExperience} * shared_count
          + (CASE WHEN any_overlap THEN ${POINTS.availability} ELSE 0 END)
@@ -97,37 +102,39 @@ export async function rankCandidates(q: Queryable, request: MatchRequest): Promi
      ORDER BY score DESC, id`,
     [request.today, request.language ?? null, wanted, request.contactHours, request.patient, request.limit],
   );
-  return rows.map((row) => ({
-    id: row.id,
-    roleId: row.role_id,
-    speaksLanguage: row.speaks,
-    sharedLivedExperience: row.shared,
-    overlappingHours: Number(row.overlap),
-    workedWithPatient: row.worked,
-    remainingCapacity: Number(row.remaining),
-    score: Number(row.score),
-  }));
+  return {
+    rows: rows.map((row) => ({
+      id: row.id,
+      roleId: row.role_id,
+      speaksLanguage: row.speaks,
+      sharedLivedExperience: row.shared,
+      overlappingHours: Number(row.overlap),
+      workedWithPatient: row.worked,
+      remainingCapacity: Number(row.remaining),
+      score: Number(row.score),
+    })),
+    candidateTotal: Number(rows[0]?.candidate_total ?? 0),
+  };
 }
 
 /** Every peer supporter with whether they hold a valid certification and can take a referral. */
-const ROSTER_WITH_ELIGIBILITY = `SELECT p.*, certified.peer_supporter_id IS NOT NULL AS certified,
+const ROSTER_WITH_ELIGIBILITY = `SELECT p.id, p.role_id, p.active, p.sort_name, p.active_care_teams, p.max_caseload,
+    certified.peer_supporter_id IS NOT NULL AS certified,
     p.active AND p.active_care_teams < p.max_caseload AND certified.peer_supporter_id IS NOT NULL AS eligible
   FROM care_team.peer_supporter p
   LEFT JOIN (SELECT DISTINCT peer_supporter_id FROM (${CERTIFIED}) AS valid) AS certified
     ON certified.peer_supporter_id = p.id
   WHERE p.role = 'peer-supporter'`;
 
-/** Peer supporters who cannot take the referral, and how many candidates and exclusions there are. */
+/**
+ * Peer supporters who cannot take the referral (the first `limit`, active ones first, then by
+ * name) and how many there are, counted in the same scan.
+ */
 export async function excludedPeerSupporters(
   q: Queryable,
   today: string,
   limit: number,
-): Promise<{ rows: ExcludedRow[]; candidateTotal: number; excludedTotal: number }> {
-  const [counts] = await q.query<{ candidates: string; excluded: string }>(
-    `SELECT count(*) FILTER (WHERE eligible) AS candidates, count(*) FILTER (WHERE NOT eligible) AS excluded
-     FROM (${ROSTER_WITH_ELIGIBILITY}) AS roster`,
-    [today],
-  );
+): Promise<{ rows: ExcludedRow[]; excludedTotal: number }> {
   const rows = await q.query<{
     id: string;
     role_id: string;
@@ -135,8 +142,9 @@ export async function excludedPeerSupporters(
     certified: boolean;
     active_care_teams: number;
     max_caseload: number;
+    excluded_total: string | number;
   }>(
-    `SELECT id, role_id, active, certified, active_care_teams, max_caseload
+    `SELECT id, role_id, active, certified, active_care_teams, max_caseload, count(*) OVER () AS excluded_total
      FROM (${ROSTER_WITH_ELIGIBILITY}) AS roster
      WHERE NOT eligible
      ORDER BY active DESC, sort_name, id LIMIT $2`,
@@ -151,7 +159,6 @@ export async function excludedPeerSupporters(
       activeCareTeams: row.active_care_teams,
       maxCaseload: row.max_caseload,
     })),
-    candidateTotal: Number(counts?.candidates ?? 0),
-    excludedTotal: Number(counts?.excluded ?? 0),
+    excludedTotal: Number(rows[0]?.excluded_total ?? 0),
   };
 }
