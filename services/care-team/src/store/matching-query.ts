@@ -55,7 +55,8 @@ function sharedCount(count: number): string {
  * each eligible row is then scored with array operators only (language containment, lived
  * experience containment per wanted code, availability overlap `&&`, and continuity against the
  * patient's past peer supporters, read once), and only the top `limit` rows get the exact shared
- * codes and overlapping hours the explanation names. The score is the one domain/matching.ts
+ * codes and overlapping hours the explanation names. Ties go by id in byte order (COLLATE "C"),
+ * the same on every database whatever its default collation. The score is the one domain/matching.ts
  * explains (POINTS), so both agree on the order.
  */
 export async function rankCandidates(
@@ -96,10 +97,10 @@ export async function rankCandidates(
          WHERE p.role = 'peer-supporter' AND p.active AND p.active_care_teams < p.max_caseload
            AND p.id IN (${CERTIFIED})
        ) AS candidate
-       ORDER BY score DESC, id
+       ORDER BY score DESC, id COLLATE "C"
        LIMIT $6
      ) AS best
-     ORDER BY score DESC, id`,
+     ORDER BY score DESC, id COLLATE "C"`,
     [request.today, request.language ?? null, wanted, request.contactHours, request.patient, request.limit],
   );
   return {
