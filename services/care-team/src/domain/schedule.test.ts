@@ -23,13 +23,26 @@ describe('readContactTime', () => {
     ['Fridays before 2pm', [4], 8, 14, 'Fri 08:00–14:00'],
     ['anytime', EVERY_DAY, 8, 21, 'every day 08:00–21:00'],
     ['Any time is fine', EVERY_DAY, 8, 21, 'every day 08:00–21:00'],
-    ['Mornings or evenings', EVERY_DAY, 8, 21, 'every day 08:00–21:00'],
   ])(
     'when the referral says "%s", then it reads days %j from %i:00 to %i:00 ("%s")',
     (text, days, start, end, reading) => {
       expect(readContactTime(text)).toEqual({ hours: hoursOf(days, start, end), reading });
     },
   );
+
+  it('when the referral names two parts of the day, then it is both, not the hours between them', () => {
+    expect(readContactTime('Weekend mornings or evenings')).toEqual({
+      hours: [...hoursOf([5, 6], 8, 12), ...hoursOf([5, 6], 17, 21)].sort((a, b) => a - b),
+      reading: 'Sat, Sun 08:00–12:00, 17:00–21:00',
+    });
+  });
+
+  it('when "after" goes past the named part of the day, then the hours after it are read', () => {
+    expect(readContactTime('Evenings after 9pm')).toEqual({
+      hours: hoursOf(EVERY_DAY, 21, 22),
+      reading: 'every day 21:00–22:00',
+    });
+  });
 
   it('when the referral says "Weekday evenings after 6pm", then it is the 15 hours Mon–Fri 18–21', () => {
     expect(readContactTime('Weekday evenings after 6pm')?.hours).toEqual([

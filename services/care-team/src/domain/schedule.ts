@@ -63,8 +63,8 @@ const ANY_TIME = /\b(any\s?time|whenever|flexible)\b/;
  * "Weekday evenings after 6pm" or "Saturday mornings", into hours of the week. It understands
  * day words (Monday…Sunday, weekday(s), weekend(s)), parts of the day (morning 08–12,
  * afternoon 12–17, evening/night 17–21), "after/before <hour>[am|pm]" and "anytime"; days alone
- * mean 08–21, times alone mean every day. Two parts of the day span what lies between them
- * ("mornings or evenings" reads 08–21). Undefined when the text names neither days nor times,
+ * mean 08–21, times alone mean every day; "mornings or evenings" is both and not the afternoon
+ * between them. Undefined when the text names neither days nor times,
  * so the factor is reported as unknown instead of guessed.
  */
 export function readContactTime(text: string | undefined): ContactWindow | undefined {
@@ -80,10 +80,13 @@ export function readContactTime(text: string | undefined): ContactWindow | undef
   }
   let from: number | undefined;
   let to: number | undefined;
+  // The hours the named parts of the day cover: "mornings or evenings" is not the afternoon.
+  const named = new Set<number>();
   for (const [part, [start, end]] of Object.entries(PARTS_OF_DAY)) {
     if (new RegExp(`\\b${part}s?\\b`).test(words)) {
       from = Math.min(from ?? start, start);
       to = Math.max(to ?? end, end);
+      range(start, end).forEach((hour) => named.add(hour));
     }
   }
   const after = /\bafter\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?/.exec(words);
@@ -100,15 +103,30 @@ export function readContactTime(text: string | undefined): ContactWindow | undef
     return undefined;
   }
   const dayList = days.size > 0 ? [...days].sort((a, b) => a - b) : [0, 1, 2, 3, 4, 5, 6];
-  const start = from ?? 8;
-  const end = to ?? 21;
-  const hours: number[] = [];
-  for (const day of dayList) {
-    for (let hour = start; hour < end; hour++) {
-      hours.push(day * 24 + hour);
+  const window = range(from ?? 8, to ?? 21);
+  // Within the window, the named parts only, unless "after"/"before" left none of them.
+  const inParts = window.filter((hour) => named.has(hour));
+  const ofDay = inParts.length > 0 ? inParts : window;
+  const hours = dayList.flatMap((day) => ofDay.map((hour) => day * 24 + hour));
+  return { hours, reading: `${describeDays(dayList)} ${describeHours(ofDay)}` };
+}
+
+function range(start: number, end: number): number[] {
+  return Array.from({ length: Math.max(0, end - start) }, (_, index) => start + index);
+}
+
+/** Sorted hours of the day as clock ranges: "08:00–12:00, 17:00–21:00". */
+function describeHours(hours: readonly number[]): string {
+  const runs: [number, number][] = [];
+  for (const hour of hours) {
+    const last = runs.at(-1);
+    if (last && last[1] === hour) {
+      last[1] = hour + 1;
+    } else {
+      runs.push([hour, hour + 1]);
     }
   }
-  return { hours, reading: `${describeDays(dayList)} ${clock(start)}–${clock(end)}` };
+  return runs.map(([start, end]) => `${clock(start)}–${clock(end)}`).join(', ');
 }
 
 function hourOf(digits: string, meridiem: string | undefined): number {
