@@ -6,6 +6,7 @@ import { signToken } from '../support/tokens.js';
 import { createBenchDatabase, type BenchDatabase } from './bench-database.js';
 import { measureCreateAtFixedRate } from './create-at-fixed-rate.js';
 import { runEventBench } from './event-section.js';
+import { runSuggestionsBench } from './suggestions-section.js';
 import { BENCH_AUDIENCE, benchConfig } from './peerbridge-server.js';
 import {
   printCreateAtFixedRate,
@@ -21,7 +22,8 @@ import { measureTokenVerification } from './token-verification.js';
 /**
  * `npm run bench`: the cost of verifying a bearer token, PeerBridge against a bare Express + pg
  * baseline on the same PostgreSQL (throughput in a closed loop, then create latency at a fixed
- * rate), then search latency at 1,000 and 100,000 rows. PeerBridge runs with SMART authorization
+ * rate), then search latency at 1,000 and 100,000 rows, then suggestions over rosters of 1,000
+ * and 10,000 peer supporters. PeerBridge runs with SMART authorization
  * on, trusting a real local issuer (tests/support/test-issuer.ts) whose signed JWT every
  * PeerBridge request carries. Each database section works in a database of its own, created from
  * DATABASE_URL and dropped at the end.
@@ -49,6 +51,16 @@ write(
 );
 
 const issuer = await acquireSharedTestIssuer();
+
+// `npm run bench -- suggestions`: the matching section alone.
+if (process.argv[2] === 'suggestions') {
+  try {
+    process.exitCode = (await runSuggestionsBench(adminUrl, poolSize, issuer.url)) ? 0 : 1;
+  } finally {
+    await releaseSharedTestIssuer();
+  }
+  process.exit();
+}
 // One token for the whole run, valid far longer than the run takes.
 const token = await signToken({
   audience: BENCH_AUDIENCE,
@@ -104,9 +116,10 @@ try {
     measureSearchScaling(server.baseUrl, searchDb.url, { sizes: [1_000, 100_000], requests: 200, token }),
   );
   printSearchScaling(scaling);
+  const suggestionsMet = await runSuggestionsBench(adminUrl, poolSize, issuer.url);
   const eventsMet = await runEventBench(adminUrl, poolSize);
   // A missed target fails the run, so CI or a script can act on it.
-  process.exitCode = verificationMet && throughputMet && fixedRateMet && eventsMet ? 0 : 1;
+  process.exitCode = verificationMet && throughputMet && fixedRateMet && suggestionsMet && eventsMet ? 0 : 1;
 } finally {
   for (const created of databases) {
     await created.drop();

@@ -87,6 +87,6 @@ async function expectMatches(url: string, search: ScalingSearch, token: string):
   }
 }
 
-function percentile(sorted: readonly number[], p: number): number {
+export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 }

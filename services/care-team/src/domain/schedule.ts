@@ -36,27 +36,36 @@ const PARTS_OF_DAY: Readonly<Record<string, readonly [number, number]>> = {
   afternoon: [12, 17],
   evening: [17, 21],
   night: [17, 21],
+  weeknight: [17, 21],
 };
 
-const DAY_WORDS: Readonly<Record<string, readonly number[]>> = {
-  weekday: [0, 1, 2, 3, 4],
-  weekend: [5, 6],
-  monday: [0],
-  tuesday: [1],
-  wednesday: [2],
-  thursday: [3],
-  friday: [4],
-  saturday: [5],
-  sunday: [6],
-};
+/** Day words and the abbreviations people write for them (a plural "s" is always allowed). */
+const DAY_WORDS: readonly (readonly [readonly string[], readonly number[]])[] = [
+  [
+    ['weekday', 'weeknight'],
+    [0, 1, 2, 3, 4],
+  ],
+  [['weekend'], [5, 6]],
+  [['monday', 'mon'], [0]],
+  [['tuesday', 'tue', 'tues'], [1]],
+  [['wednesday', 'wed'], [2]],
+  [['thursday', 'thu', 'thur', 'thurs'], [3]],
+  [['friday', 'fri'], [4]],
+  [['saturday', 'sat'], [5]],
+  [['sunday', 'sun'], [6]],
+];
+
+/** Words that say any time suits: every day, within the usual hours. */
+const ANY_TIME = /\b(any\s?time|whenever|flexible)\b/;
 
 /**
  * Reads a patient's preferred contact time as the referral gives it, free text such as
  * "Weekday evenings after 6pm" or "Saturday mornings", into hours of the week. It understands
  * day words (Monday…Sunday, weekday(s), weekend(s)), parts of the day (morning 08–12,
- * afternoon 12–17, evening 17–21) and "after/before <hour>[am|pm]"; days alone mean 08–21,
- * times alone mean every day. Undefined when the text names neither, so the factor is reported
- * as unknown instead of guessed.
+ * afternoon 12–17, evening/night 17–21), "after/before <hour>[am|pm]" and "anytime"; days alone
+ * mean 08–21, times alone mean every day; "mornings or evenings" is both and not the afternoon
+ * between them. Undefined when the text names neither days nor times,
+ * so the factor is reported as unknown instead of guessed.
  */
 export function readContactTime(text: string | undefined): ContactWindow | undefined {
   if (!text) {
@@ -64,17 +73,20 @@ export function readContactTime(text: string | undefined): ContactWindow | undef
   }
   const words = text.toLowerCase();
   const days = new Set<number>();
-  for (const [word, numbers] of Object.entries(DAY_WORDS)) {
-    if (new RegExp(`\\b${word}s?\\b`).test(words) || new RegExp(`\\b${word.slice(0, 3)}\\b`).test(words)) {
+  for (const [names, numbers] of DAY_WORDS) {
+    if (new RegExp(`\\b(${names.join('|')})s?\\b`).test(words)) {
       numbers.forEach((day) => days.add(day));
     }
   }
   let from: number | undefined;
   let to: number | undefined;
+  // The hours the named parts of the day cover: "mornings or evenings" is not the afternoon.
+  const named = new Set<number>();
   for (const [part, [start, end]] of Object.entries(PARTS_OF_DAY)) {
     if (new RegExp(`\\b${part}s?\\b`).test(words)) {
       from = Math.min(from ?? start, start);
       to = Math.max(to ?? end, end);
+      range(start, end).forEach((hour) => named.add(hour));
     }
   }
   const after = /\bafter\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?/.exec(words);
@@ -87,19 +99,34 @@ export function readContactTime(text: string | undefined): ContactWindow | undef
     to = hourOf(before[1]!, before[3]);
     from = Math.min(from ?? 8, to - 1);
   }
-  if (days.size === 0 && from === undefined) {
+  if (days.size === 0 && from === undefined && !ANY_TIME.test(words)) {
     return undefined;
   }
   const dayList = days.size > 0 ? [...days].sort((a, b) => a - b) : [0, 1, 2, 3, 4, 5, 6];
-  const start = from ?? 8;
-  const end = to ?? 21;
-  const hours: number[] = [];
-  for (const day of dayList) {
-    for (let hour = start; hour < end; hour++) {
-      hours.push(day * 24 + hour);
+  const window = range(from ?? 8, to ?? 21);
+  // Within the window, the named parts only, unless "after"/"before" left none of them.
+  const inParts = window.filter((hour) => named.has(hour));
+  const ofDay = inParts.length > 0 ? inParts : window;
+  const hours = dayList.flatMap((day) => ofDay.map((hour) => day * 24 + hour));
+  return { hours, reading: `${describeDays(dayList)} ${describeHours(ofDay)}` };
+}
+
+function range(start: number, end: number): number[] {
+  return Array.from({ length: Math.max(0, end - start) }, (_, index) => start + index);
+}
+
+/** Sorted hours of the day as clock ranges: "08:00–12:00, 17:00–21:00". */
+function describeHours(hours: readonly number[]): string {
+  const runs: [number, number][] = [];
+  for (const hour of hours) {
+    const last = runs.at(-1);
+    if (last && last[1] === hour) {
+      last[1] = hour + 1;
+    } else {
+      runs.push([hour, hour + 1]);
     }
   }
-  return { hours, reading: `${describeDays(dayList)} ${clock(start)}–${clock(end)}` };
+  return runs.map(([start, end]) => `${clock(start)}–${clock(end)}`).join(', ');
 }
 
 function hourOf(digits: string, meridiem: string | undefined): number {

@@ -32,16 +32,38 @@ export interface ExcludedRow {
   readonly maxCaseload: number;
 }
 
-const CERTIFIED = `EXISTS (SELECT 1 FROM care_team.certification c
-  WHERE c.peer_supporter_id = p.id AND c.valid_from <= $1::date AND c.valid_until >= $1::date)`;
-const ELIGIBLE = `p.active AND p.active_care_teams < p.max_caseload AND ${CERTIFIED}`;
+/** Who holds a certification valid on $1: computed once per query, then hash-joined. */
+const CERTIFIED = `SELECT c.peer_supporter_id FROM care_team.certification c
+  WHERE c.valid_from <= $1::date AND c.valid_until >= $1::date`;
 
 /**
- * The best candidates, ranked in SQL: eligibility is filtered by indexed columns (role, active)
- * and the certification index before anything is scored, and only `limit` rows come back. The
- * score is the one domain/matching.ts explains (POINTS), so both agree on the order.
+ * How many of the wanted codes ($3) a row's lived experience holds, as one array containment
+ * test per wanted code: no subquery runs per row. `count` is at most 13 (the contract's limit,
+ * and the number of codes there are), and only ever a number this module computes.
  */
-export async function rankCandidates(q: Queryable, request: MatchRequest): Promise<CandidateRow[]> {
+function sharedCount(count: number): string {
+  const terms = Array.from(
+    { length: count },
+    (_, k) => `(p.lived_experience @> ARRAY[($3::text[])[${k + 1}]])::int`,
+  );
+  return terms.length > 0 ? terms.join(' + ') : '0';
+}
+
+/**
+ * The best candidates, ranked in SQL. Eligibility (role, active, caseload below the limit, a
+ * certification valid today via a hash semi-join) filters the roster before anything is scored;
+ * each eligible row is then scored with array operators only (language containment, lived
+ * experience containment per wanted code, availability overlap `&&`, and continuity against the
+ * patient's past peer supporters, read once), and only the top `limit` rows get the exact shared
+ * codes and overlapping hours the explanation names. Ties go by id in byte order (COLLATE "C"),
+ * the same on every database whatever its default collation. The score is the one domain/matching.ts
+ * explains (POINTS), so both agree on the order.
+ */
+export async function rankCandidates(
+  q: Queryable,
+  request: MatchRequest,
+): Promise<{ rows: CandidateRow[]; candidateTotal: number }> {
+  const wanted = [...new Set(request.livedExperience)];
   const rows = await q.query<{
     id: string;
     role_id: string;
@@ -51,58 +73,69 @@ export async function rankCandidates(q: Queryable, request: MatchRequest): Promi
     worked: boolean;
     remaining: number;
     score: string | number;
+    candidate_total: string | number;
   }>(
-    `SELECT id, role_id, speaks, shared, overlap, worked, remaining,
-       (CASE WHEN speaks THEN ${POINTS.language} ELSE 0 END)
-       + ${POINTS.livedExperience} * cardinality(shared)
-       + (CASE WHEN overlap > 0 THEN ${POINTS.availability} ELSE 0 END)
-       + (CASE WHEN worked THEN ${POINTS.continuity} ELSE 0 END)
-       + ${POINTS.capacity} * LEAST(remaining, 1000) AS score
+    `SELECT id, role_id, speaks, worked, remaining, score, candidate_total,
+       ARRAY(SELECT unnest(lived_experience) INTERSECT SELECT unnest($3::text[]) ORDER BY 1) AS shared,
+       cardinality(ARRAY(SELECT unnest(available_hours) INTERSECT SELECT unnest($4::smallint[]))) AS overlap
      FROM (
-       SELECT p.id, p.role_id,
-         COALESCE($2::text = ANY(p.languages), false) AS speaks,
-         ARRAY(SELECT unnest(p.lived_experience) INTERSECT SELECT unnest($3::text[]) ORDER BY 1) AS shared,
-         cardinality(ARRAY(SELECT unnest(p.available_hours) INTERSECT SELECT unnest($4::smallint[]))) AS overlap,
-         EXISTS (SELECT 1 FROM care_team.assignment a WHERE a.patient = $5 AND a.peer_supporter_id = p.id) AS worked,
-         p.max_caseload - p.active_care_teams AS remaining
-       FROM care_team.peer_supporter p
-       WHERE p.role = 'peer-supporter' AND ${ELIGIBLE}
-     ) AS candidate
-     ORDER BY score DESC, id
-     LIMIT $6`,
-    [
-      request.today,
-      request.language ?? null,
-      request.livedExperience,
-      request.contactHours,
-      request.patient,
-      request.limit,
-    ],
+       SELECT id, role_id, lived_experience, available_hours, speaks, worked, remaining,
+         count(*) OVER () AS candidate_total,
+         (CASE WHEN speaks THEN ${POINTS.language} ELSE 0 END)
+         + ${POINTS.livedExperience} * shared_count
+         + (CASE WHEN any_overlap THEN ${POINTS.availability} ELSE 0 END)
+         + (CASE WHEN worked THEN ${POINTS.continuity} ELSE 0 END)
+         + ${POINTS.capacity} * LEAST(remaining, 1000) AS score
+       FROM (
+         SELECT p.id, p.role_id, p.lived_experience, p.available_hours,
+           COALESCE($2::text = ANY(p.languages), false) AS speaks,
+           ${sharedCount(wanted.length)} AS shared_count,
+           p.available_hours && $4::smallint[] AS any_overlap,
+           p.id = ANY(ARRAY(SELECT a.peer_supporter_id FROM care_team.assignment a WHERE a.patient = $5)) AS worked,
+           p.max_caseload - p.active_care_teams AS remaining
+         FROM care_team.peer_supporter p
+         WHERE p.role = 'peer-supporter' AND p.active AND p.active_care_teams < p.max_caseload
+           AND p.id IN (${CERTIFIED})
+       ) AS candidate
+       ORDER BY score DESC, id COLLATE "C"
+       LIMIT $6
+     ) AS best
+     ORDER BY score DESC, id COLLATE "C"`,
+    [request.today, request.language ?? null, wanted, request.contactHours, request.patient, request.limit],
   );
-  return rows.map((row) => ({
-    id: row.id,
-    roleId: row.role_id,
-    speaksLanguage: row.speaks,
-    sharedLivedExperience: row.shared,
-    overlappingHours: Number(row.overlap),
-    workedWithPatient: row.worked,
-    remainingCapacity: Number(row.remaining),
-    score: Number(row.score),
-  }));
+  return {
+    rows: rows.map((row) => ({
+      id: row.id,
+      roleId: row.role_id,
+      speaksLanguage: row.speaks,
+      sharedLivedExperience: row.shared,
+      overlappingHours: Number(row.overlap),
+      workedWithPatient: row.worked,
+      remainingCapacity: Number(row.remaining),
+      score: Number(row.score),
+    })),
+    candidateTotal: Number(rows[0]?.candidate_total ?? 0),
+  };
 }
 
-/** Peer supporters who cannot take the referral, and how many candidates and exclusions there are. */
+/** Every peer supporter with whether they hold a valid certification and can take a referral. */
+const ROSTER_WITH_ELIGIBILITY = `SELECT p.id, p.role_id, p.active, p.sort_name, p.active_care_teams, p.max_caseload,
+    certified.peer_supporter_id IS NOT NULL AS certified,
+    p.active AND p.active_care_teams < p.max_caseload AND certified.peer_supporter_id IS NOT NULL AS eligible
+  FROM care_team.peer_supporter p
+  LEFT JOIN (SELECT DISTINCT peer_supporter_id FROM (${CERTIFIED}) AS valid) AS certified
+    ON certified.peer_supporter_id = p.id
+  WHERE p.role = 'peer-supporter'`;
+
+/**
+ * Peer supporters who cannot take the referral (the first `limit`, active ones first, then by
+ * name) and how many there are, counted in the same scan.
+ */
 export async function excludedPeerSupporters(
   q: Queryable,
   today: string,
   limit: number,
-): Promise<{ rows: ExcludedRow[]; candidateTotal: number; excludedTotal: number }> {
-  const [counts] = await q.query<{ candidates: string; excluded: string }>(
-    `SELECT count(*) FILTER (WHERE ${ELIGIBLE}) AS candidates,
-            count(*) FILTER (WHERE NOT (${ELIGIBLE})) AS excluded
-     FROM care_team.peer_supporter p WHERE p.role = 'peer-supporter'`,
-    [today],
-  );
+): Promise<{ rows: ExcludedRow[]; excludedTotal: number }> {
   const rows = await q.query<{
     id: string;
     role_id: string;
@@ -110,11 +143,12 @@ export async function excludedPeerSupporters(
     certified: boolean;
     active_care_teams: number;
     max_caseload: number;
+    excluded_total: string | number;
   }>(
-    `SELECT p.id, p.role_id, p.active, ${CERTIFIED} AS certified, p.active_care_teams, p.max_caseload
-     FROM care_team.peer_supporter p
-     WHERE p.role = 'peer-supporter' AND NOT (${ELIGIBLE})
-     ORDER BY p.active DESC, p.sort_name, p.id LIMIT $2`,
+    `SELECT id, role_id, active, certified, active_care_teams, max_caseload, count(*) OVER () AS excluded_total
+     FROM (${ROSTER_WITH_ELIGIBILITY}) AS roster
+     WHERE NOT eligible
+     ORDER BY active DESC, sort_name, id LIMIT $2`,
     [today, limit],
   );
   return {
@@ -126,7 +160,6 @@ export async function excludedPeerSupporters(
       activeCareTeams: row.active_care_teams,
       maxCaseload: row.max_caseload,
     })),
-    candidateTotal: Number(counts?.candidates ?? 0),
-    excludedTotal: Number(counts?.excluded ?? 0),
+    excludedTotal: Number(rows[0]?.excluded_total ?? 0),
   };
 }

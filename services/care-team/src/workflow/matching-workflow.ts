@@ -64,7 +64,7 @@ export class MatchingWorkflow {
       contactReading: contact?.reading,
     };
     const today = options.today ?? new Date().toISOString().slice(0, 10);
-    const [candidates, exclusions] = await Promise.all([
+    const [ranked, exclusions] = await Promise.all([
       rankCandidates(this.db, {
         language: wanted.language ? primaryLanguage(wanted.language) : undefined,
         livedExperience: wanted.livedExperience,
@@ -75,6 +75,7 @@ export class MatchingWorkflow {
       }),
       excludedPeerSupporters(this.db, today, options.limit),
     ]);
+    const candidates = ranked.rows;
     const resources = await loadRosterResources(repo, [
       ...candidates.map((c) => c.id),
       ...exclusions.rows.map((e) => e.id),
@@ -114,7 +115,7 @@ export class MatchingWorkflow {
       referralId,
       wanted,
       suggestions,
-      candidateTotal: exclusions.candidateTotal,
+      candidateTotal: ranked.candidateTotal,
       excluded,
       excludedTotal: exclusions.excludedTotal,
     };
