@@ -13,6 +13,13 @@ import {
   rosterPractitionerRole,
 } from './care-team-resources.js';
 import { referralFor } from './referral-resources.js';
+import {
+  plannedSession,
+  sessionAppointment,
+  sessionBody,
+  sessionEncounter,
+  sessionReadyReferral,
+} from './encounter-resources.js';
 
 // What the route matrix (route-matrix.test.ts) needs to call each route on a given patient's
 // data. The matrix takes its routes from the served OpenAPI documents and the services' resource
@@ -118,6 +125,9 @@ export const FHIR_CASES: Readonly<Record<string, TypeCase>> = {
     inPatientCompartment: false,
     instances: [{ variant: 'roster', make: rosterPractitionerRole }],
   },
+  // The encounter service's types are read-only on /fhir too: sessions are made through its API.
+  Encounter: { instances: [{ variant: 'session', make: sessionEncounter }] },
+  Appointment: { instances: [{ variant: 'session', make: sessionAppointment }] },
 };
 
 /**
@@ -240,6 +250,36 @@ export const REST_CASES: Readonly<Record<string, OperationCase>> = {
     own: 200,
     setup: async (admin, patient) => ({ careTeamId: (await acceptedReferral(admin, patient)).careTeam.id }),
   },
+
+  // The encounter service. Sessions are planned, logged and closed by peer supporters and the
+  // program (a patient token is refused by its role); a patient reads its own sessions.
+  planSession: {
+    own: 403,
+    adminOnly: true,
+    refusedByRole: true,
+    user: 201,
+    setup: sessionReadyReferral,
+    body: (_, made) => sessionBody(made, 'future'),
+  },
+  logSession: {
+    own: 403,
+    adminOnly: true,
+    refusedByRole: true,
+    user: 201,
+    setup: sessionReadyReferral,
+    body: (_, made) => sessionBody(made, 'past'),
+  },
+  listSessions: { own: 200, setup: plannedSession, query: (_, made) => ({ referral: made.referralId! }) },
+  getSession: { own: 200, setup: plannedSession },
+  cancelSession: {
+    own: 403,
+    adminOnly: true,
+    refusedByRole: true,
+    user: 200,
+    setup: plannedSession,
+    body: () => ({ reason: 'The patient asked to move it' }),
+  },
+  recordNoShow: { own: 403, adminOnly: true, refusedByRole: true, user: 200, setup: plannedSession },
 };
 
 async function peerSupporterOf(admin: Admin): Promise<Record<string, string>> {

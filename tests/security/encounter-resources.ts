@@ -1,0 +1,71 @@
+import { expect } from '@jest/globals';
+import type { Appointment, Encounter } from '@medplum/fhirtypes';
+import { waitFor } from '../support/wait-for.js';
+import { assignedCareTeam } from './care-team-resources.js';
+import type { Admin } from './route-matrix-cases.js';
+
+// The encounter data the route matrix calls routes on. Sessions change only through the
+// encounter service's API, for a referral whose care team (with a peer supporter) the encounter
+// service has heard of from the care-team service's events.
+
+const HOUR = 3_600_000;
+const at = (hours: number) => new Date(Date.now() + hours * HOUR).toISOString();
+
+/** A session of the patient's referral, once the encounter service knows its care team. */
+async function session(
+  admin: Admin,
+  patient: string,
+  kind: 'planned' | 'logged',
+): Promise<{ referralId: string; sessionId: string; appointment?: string; encounter?: string }> {
+  const { referralId } = await assignedCareTeam(admin, patient);
+  const body =
+    kind === 'planned'
+      ? { referralId, mode: 'phone', start: at(24), end: at(25) }
+      : { referralId, mode: 'phone', start: at(-2), end: at(-1) };
+  const path = kind === 'planned' ? '/api/encounter/sessions/planned' : '/api/encounter/sessions';
+  // Until the care-team service's events reach the encounter service, the referral has no care
+  // team there (404) or no peer supporter yet (409).
+  const res = await waitFor(`a ${kind} session of referral ${referralId}`, async () => {
+    const answer = await admin((agent) => agent.post(path).send(body));
+    return answer.status === 201 ? answer : undefined;
+  });
+  return {
+    referralId,
+    sessionId: res.body.id,
+    appointment: res.body.appointment?.reference,
+    encounter: res.body.encounter?.reference,
+  };
+}
+
+export async function plannedSession(admin: Admin, patient: string): Promise<Record<string, string>> {
+  const { referralId, sessionId } = await session(admin, patient, 'planned');
+  return { referralId, sessionId };
+}
+
+/** A referral of the patient that sessions can be planned and logged for. */
+export async function sessionReadyReferral(admin: Admin, patient: string): Promise<Record<string, string>> {
+  return { referralId: (await session(admin, patient, 'planned')).referralId };
+}
+
+export async function sessionAppointment(
+  admin: Admin,
+  patient: string,
+): Promise<Appointment & { id: string }> {
+  const { appointment } = await session(admin, patient, 'planned');
+  const res = await admin((agent) => agent.get(`/fhir/${appointment}`));
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+export async function sessionEncounter(admin: Admin, patient: string): Promise<Encounter & { id: string }> {
+  const { encounter } = await session(admin, patient, 'logged');
+  const res = await admin((agent) => agent.get(`/fhir/${encounter}`));
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+export function sessionBody(made: Record<string, string>, when: 'future' | 'past'): Record<string, unknown> {
+  return when === 'future'
+    ? { referralId: made.referralId, mode: 'in-person', start: at(48), end: at(49) }
+    : { referralId: made.referralId, mode: 'in-person', start: at(-4), end: at(-3) };
+}
