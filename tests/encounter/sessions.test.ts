@@ -4,6 +4,7 @@ import { careTeamService } from '@peerbridge/care-team';
 import { encounterService } from '@peerbridge/encounter';
 import { referralService } from '@peerbridge/referral';
 import { fhirClient, startTestApp, type TestApp } from '../support/test-app.js';
+import { waitFor } from '../support/wait-for.js';
 import { expectValidFhir } from '../referral/support/fhir-validation.js';
 import { as, userToken } from '../care-team/support/fixtures.js';
 import { expectContract } from './support/contract.js';
@@ -63,6 +64,12 @@ describe('sessions', () => {
 
     const task = await taskWithBusinessStatus(t, referralId, '5.1.4');
     expect(task.status).toBe('in-progress');
+    // The care-team service hears of it too: the peer supporter's caseload shows the session's date.
+    const caseload = await waitFor('the caseload to show the session', async () => {
+      const res = await fhirClient(t).get(`/api/care-team/peer-supporters/${peer}/caseload`);
+      return res.body.items[0]?.lastSessionDate ? res.body : undefined;
+    });
+    expect(caseload.items[0]).toMatchObject({ referralId, lastSessionDate: past(1).slice(0, 10) });
     const found = await fhirClient(t).get(`/fhir/Encounter?patient=${patient}`);
     expect(found.body.entry.map((e: { resource: Encounter }) => e.resource.id)).toEqual([encounter.id]);
   });

@@ -20,6 +20,7 @@ import { CareTeamQueries } from './workflow/care-team-queries.js';
 import { MatchingWorkflow } from './workflow/matching-workflow.js';
 import { referralEventsConsumer } from './workflow/referral-events-consumer.js';
 import { RosterWorkflow } from './workflow/roster-workflow.js';
+import { sessionEventsConsumer } from './workflow/session-events-consumer.js';
 
 /** The peer support program every roster member works for (one program per deployment for now). */
 export const PROGRAM = 'Organization/peer-support-program';
@@ -84,7 +85,7 @@ export const careTeamService: ServiceModule = {
       db: context.db,
       bus: context.bus,
       logger: context.logger,
-      consumers: [referralEventsConsumer],
+      consumers: [referralEventsConsumer, sessionEventsConsumer],
       repositories: repositoriesFor(context).repositories,
     }),
 };

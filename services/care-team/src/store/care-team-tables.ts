@@ -138,3 +138,12 @@ function rowOf(row: Row): CareTeamRow {
     peerSupporterId: row.peer_supporter_id ?? undefined,
   };
 }
+
+/** The care team of the referral had a session on `date` (the latest one is kept). */
+export async function recordSessionDate(q: Queryable, referralId: string, date: string): Promise<void> {
+  await q.query(
+    `UPDATE care_team.care_team SET last_session_date = GREATEST(COALESCE(last_session_date, $2::date), $2::date)
+     WHERE referral_id = $1`,
+    [referralId, date],
+  );
+}
