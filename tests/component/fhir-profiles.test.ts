@@ -155,6 +155,8 @@ describe('published definitions', () => {
       `${EXTENSION_BASE}contact-method`,
       `${EXTENSION_BASE}contact-time`,
       `${EXTENSION_BASE}language`,
+      'https://peerbridge.org/fhir/StructureDefinition/session-note',
+      'https://peerbridge.org/fhir/StructureDefinition/session-topic',
     ]);
     for (const definition of extensions) {
       expect(definition).toMatchObject({

@@ -14,6 +14,9 @@ export const SESSION_TYPE_SYSTEM = `${PEERBRIDGE_FHIR_BASE}/CodeSystem/session-t
 export const SESSION_TOPIC_SYSTEM = `${PEERBRIDGE_FHIR_BASE}/CodeSystem/session-topic`;
 export const SESSION_TOPIC_EXTENSION = `${PEERBRIDGE_FHIR_BASE}/StructureDefinition/session-topic`;
 export const SESSION_NOTE_EXTENSION = `${PEERBRIDGE_FHIR_BASE}/StructureDefinition/session-note`;
+/** Profiles every Encounter and Appointment the service writes is validated against. */
+export const ENCOUNTER_PROFILE = `${PEERBRIDGE_FHIR_BASE}/StructureDefinition/peerbridge-encounter`;
+export const APPOINTMENT_PROFILE = `${PEERBRIDGE_FHIR_BASE}/StructureDefinition/peerbridge-appointment`;
 /** UCUM minutes, for Encounter.length. */
 export const UCUM = 'http://unitsofmeasure.org';
 

@@ -1,4 +1,5 @@
 import { defineResource, type Interaction } from '@peerbridge/shared';
+import { APPOINTMENT_PROFILE, ENCOUNTER_PROFILE } from './codes.js';
 
 /**
  * Sessions change only through the encounter API (plan, log, cancel, no-show), so the FHIR
@@ -9,6 +10,7 @@ const READ_ONLY: readonly Interaction[] = ['read', 'vread', 'history-instance', 
 /** US Core 7 Encounter searches (_id, patient, date+patient) and more. */
 export const ENCOUNTER = defineResource({
   type: 'Encounter',
+  profile: ENCOUNTER_PROFILE,
   interactions: READ_ONLY,
   searchParameters: [
     'patient',
@@ -26,6 +28,7 @@ export const ENCOUNTER = defineResource({
 
 export const APPOINTMENT = defineResource({
   type: 'Appointment',
+  profile: APPOINTMENT_PROFILE,
   interactions: READ_ONLY,
   searchParameters: ['patient', 'actor', 'date', 'status', 'practitioner', 'based-on', 'service-type'],
 });
