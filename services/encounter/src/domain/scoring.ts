@@ -1,6 +1,7 @@
 import type { QuestionnaireResponse, QuestionnaireResponseItem } from '@medplum/fhirtypes';
 import { matchAnswer } from './answer-score.js';
 import {
+  bandOf,
   instrumentForCanonical,
   PHQ9_ITEM_9,
   type AnswerOption,
@@ -163,7 +164,7 @@ function total(
   const scored = instrument.items.filter((item) => item.scored);
   const raw = scored.reduce((sum, item) => sum + scoreOf(item, chosen), 0);
   const reported = instrument.reportedScore ? instrument.reportedScore(raw) : raw;
-  const band = instrument.bands.find((candidate) => candidate.min <= reported && reported <= candidate.max);
+  const band = bandOf(instrument, reported);
   return {
     kind: 'scored',
     instrument: instrument.id,

@@ -14,6 +14,7 @@ export type {
   InstrumentItem,
   Threshold,
 } from './instrument.js';
+export { bandOf } from './bands.js';
 export { PHQ9_ITEM_9 } from './phq-9.js';
 export { swemwbsMetricScore } from './swemwbs-conversion.js';
 export { LOINC, OUTCOME_ANSWER_SYSTEM, OUTCOME_SCORE_SYSTEM, SNOMED } from './systems.js';
