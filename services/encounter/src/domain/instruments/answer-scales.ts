@@ -1,40 +1,39 @@
 import type { AnswerOption } from './instrument.js';
 import { LOINC, OUTCOME_ANSWER_SYSTEM } from './systems.js';
 
+/** Options of one system scored in order, the first scoring `first`. */
+const scale = (system: string, first: number, options: readonly (readonly [string, string])[]) =>
+  options.map(([code, display], i): AnswerOption => ({ system, code, display, score: first + i }));
+
 /** LOINC answer list LL358-3, the PHQ-9 and GAD-7 answers, scored 0–3. */
-export const OVER_THE_LAST_TWO_WEEKS: readonly AnswerOption[] = [
-  { system: LOINC, code: 'LA6568-5', display: 'Not at all', score: 0 },
-  { system: LOINC, code: 'LA6569-3', display: 'Several days', score: 1 },
-  { system: LOINC, code: 'LA6570-1', display: 'More than half the days', score: 2 },
-  { system: LOINC, code: 'LA6571-9', display: 'Nearly every day', score: 3 },
-];
+export const OVER_THE_LAST_TWO_WEEKS = scale(LOINC, 0, [
+  ['LA6568-5', 'Not at all'],
+  ['LA6569-3', 'Several days'],
+  ['LA6570-1', 'More than half the days'],
+  ['LA6571-9', 'Nearly every day'],
+]);
 
 /** SWEMWBS answers, scored 1–5 (PeerBridge outcome-answer codes: no LOINC list confirmed). */
-export const SWEMWBS_FREQUENCY: readonly AnswerOption[] = [
-  { system: OUTCOME_ANSWER_SYSTEM, code: 'none-of-the-time', display: 'None of the time', score: 1 },
-  { system: OUTCOME_ANSWER_SYSTEM, code: 'rarely', display: 'Rarely', score: 2 },
-  { system: OUTCOME_ANSWER_SYSTEM, code: 'some-of-the-time', display: 'Some of the time', score: 3 },
-  { system: OUTCOME_ANSWER_SYSTEM, code: 'often', display: 'Often', score: 4 },
-  { system: OUTCOME_ANSWER_SYSTEM, code: 'all-of-the-time', display: 'All of the time', score: 5 },
-];
+export const SWEMWBS_FREQUENCY = scale(OUTCOME_ANSWER_SYSTEM, 1, [
+  ['none-of-the-time', 'None of the time'],
+  ['rarely', 'Rarely'],
+  ['some-of-the-time', 'Some of the time'],
+  ['often', 'Often'],
+  ['all-of-the-time', 'All of the time'],
+]);
 
 /** Three-Item Loneliness Scale answers, scored 1–3. */
-export const LONELINESS_FREQUENCY: readonly AnswerOption[] = [
-  { system: OUTCOME_ANSWER_SYSTEM, code: 'hardly-ever', display: 'Hardly ever', score: 1 },
-  { system: OUTCOME_ANSWER_SYSTEM, code: 'some-of-the-time', display: 'Some of the time', score: 2 },
-  { system: OUTCOME_ANSWER_SYSTEM, code: 'often', display: 'Often', score: 3 },
-];
+export const LONELINESS_FREQUENCY = scale(OUTCOME_ANSWER_SYSTEM, 1, [
+  ['hardly-ever', 'Hardly ever'],
+  ['some-of-the-time', 'Some of the time'],
+  ['often', 'Often'],
+]);
 
 /** QPR-15 answers, scored 0–4. */
-export const AGREEMENT: readonly AnswerOption[] = [
-  { system: OUTCOME_ANSWER_SYSTEM, code: 'disagree-strongly', display: 'Disagree strongly', score: 0 },
-  { system: OUTCOME_ANSWER_SYSTEM, code: 'disagree', display: 'Disagree', score: 1 },
-  {
-    system: OUTCOME_ANSWER_SYSTEM,
-    code: 'neither-agree-nor-disagree',
-    display: 'Neither agree nor disagree',
-    score: 2,
-  },
-  { system: OUTCOME_ANSWER_SYSTEM, code: 'agree', display: 'Agree', score: 3 },
-  { system: OUTCOME_ANSWER_SYSTEM, code: 'agree-strongly', display: 'Agree strongly', score: 4 },
-];
+export const AGREEMENT = scale(OUTCOME_ANSWER_SYSTEM, 0, [
+  ['disagree-strongly', 'Disagree strongly'],
+  ['disagree', 'Disagree'],
+  ['neither-agree-nor-disagree', 'Neither agree nor disagree'],
+  ['agree', 'Agree'],
+  ['agree-strongly', 'Agree strongly'],
+]);
