@@ -42,8 +42,9 @@ function matchCoding(item: InstrumentItem, coding: Coding): AnswerMatch {
   if (ordinal !== undefined) {
     return byScore(item, ordinal, `ordinalValue ${ordinal} is not the score of any answer of ${item.linkId}`);
   }
+  const named = coding.code ?? `"${coding.display ?? ''}" (no code)`;
   return {
-    refusal: `${coding.system ? `${coding.system}|` : ''}${coding.code} is not an answer option of ${item.linkId}`,
+    refusal: `${coding.system ? `${coding.system}|` : ''}${named} is not an answer option of ${item.linkId}`,
   };
 }
 

@@ -202,6 +202,17 @@ describe('answers as published forms send them', () => {
     });
   });
 
+  it('when an answer coding has only a display, then it is refused: wording is not matched', () => {
+    const response = phq9Answering('44250-9', { valueCoding: { display: 'Nearly every day' } });
+    expect(unscorable(PHQ_9, response).problems).toEqual([
+      {
+        code: 'code-invalid',
+        expression: 'QuestionnaireResponse.item[0].answer[0]',
+        text: '"Nearly every day" (no code) is not an answer option of 44250-9',
+      },
+    ]);
+  });
+
   it('when an answer is sent as valueInteger 3, then it scores 3', () => {
     expect(scored(PHQ_9, phq9Answering('44259-0', { valueInteger: 3 })).total).toBe(3);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { CodeSystem, Questionnaire, QuestionnaireItem } from '@medplum/fhirtypes';
-import { publishedResources } from '@peerbridge/shared';
+import { createValidator, publishedResources } from '@peerbridge/shared';
 import {
   INSTRUMENTS,
   instrumentForCanonical,
@@ -84,6 +84,21 @@ describe('outcome instruments and their published Questionnaires', () => {
     for (const url of [OUTCOME_SCORE_SYSTEM, OUTCOME_ANSWER_SYSTEM]) {
       expect(codeSystem(url)?.count).toBe(codeSystem(url)?.concept?.length);
     }
+  });
+
+  it('when the encounter Questionnaires and CodeSystems are validated as R4 by the project validator, then each passes', () => {
+    const validator = createValidator();
+    expect(published.map((resource) => resource.resourceType).sort()).toEqual([
+      'CodeSystem',
+      'CodeSystem',
+      ...Array(5).fill('Questionnaire'),
+    ]);
+    for (const resource of published) {
+      expect(() => validator.validate(resource)).not.toThrow();
+    }
+    expect(() =>
+      validator.validate({ ...questionnaires[0]!, status: 'published' } as unknown as Questionnaire),
+    ).toThrow();
   });
 
   it('when the bands of an instrument are laid end to end, then they cover its whole range without gap or overlap', () => {
