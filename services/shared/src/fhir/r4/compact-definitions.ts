@@ -62,9 +62,6 @@ function compactElement(element: ElementDefinition): ElementDefinition {
       compact[key] = (value as NonNullable<ElementDefinition['constraint']>).map(
         ({ key: id, severity, human, expression }) => ({ key: id, severity, human, expression }),
       );
-    } else if (key === 'binding') {
-      const { strength, valueSet } = value as NonNullable<ElementDefinition['binding']>;
-      compact[key] = { strength, ...(valueSet !== undefined ? { valueSet } : {}) };
     } else {
       compact[key] = value;
     }
