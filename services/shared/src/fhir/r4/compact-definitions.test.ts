@@ -15,6 +15,23 @@ const published = <T>(file: string, resourceType: string): T[] =>
     .map((entry) => entry.resource)
     .filter((resource) => resource?.resourceType === resourceType) as T[];
 
+/** What @medplum/core's search index and PeerBridge's resource definitions read of one. */
+const SEARCH_PARAMETER_FIELDS = [
+  'url',
+  'code',
+  'base',
+  'type',
+  'expression',
+  'target',
+  'description',
+  'modifier',
+  'comparator',
+  'chain',
+  'component',
+  'multipleOr',
+  'multipleAnd',
+] as const;
+
 describe('generated R4 definitions', () => {
   it('when any R4 data or resource type is parsed from the generated file, then its schema is the published one', () => {
     const definitions = [
@@ -30,7 +47,9 @@ describe('generated R4 definitions', () => {
       ]);
     }
     const resourceTypes = definitions.filter((definition) => definition.kind === 'resource');
-    expect(r4ResourceTypes()).toEqual(new Set([...resourceTypes.map(({ type }) => type), 'MetadataResource']));
+    expect(r4ResourceTypes()).toEqual(
+      new Set([...resourceTypes.map(({ type }) => type), 'MetadataResource']),
+    );
   });
 
   it('when a search parameter is read from the generated file, then every field a search uses is the published one', () => {
@@ -42,19 +61,23 @@ describe('generated R4 definitions', () => {
     );
     const parameters = published<SearchParameter>('fhir/r4/search-parameters.json', 'SearchParameter');
     expect(generated.size).toBe(parameters.length);
-    const used = ({ url, code, base, type, expression, target, description, modifier, comparator, chain, component, multipleOr, multipleAnd }: SearchParameter) =>
-      ({ url, code, base, type, expression, target, description, modifier, comparator, chain, component, multipleOr, multipleAnd });
+    const used = (parameter: SearchParameter) =>
+      Object.fromEntries(SEARCH_PARAMETER_FIELDS.map((field) => [field, parameter[field]]));
     for (const parameter of parameters) {
       expect(used(generated.get(parameter.url)!)).toEqual(used(parameter));
     }
   });
 
   it('when any R4 value set is expanded from the generated terminology, then it has the published codes', () => {
-    const bundles = ['fhir/r4/valuesets.json', 'fhir/r4/v3-codesystems.json'].map((file) => readJson(file) as Bundle);
+    const bundles = ['fhir/r4/valuesets.json', 'fhir/r4/v3-codesystems.json'].map(
+      (file) => readJson(file) as Bundle,
+    );
     const full = new ValueSetRegistry(bundles);
     const generated = ValueSetRegistry.fromR4();
     const urls = bundles.flatMap((bundle) =>
-      (bundle.entry ?? []).flatMap(({ resource }) => (resource?.resourceType === 'ValueSet' ? [resource.url!] : [])),
+      (bundle.entry ?? []).flatMap(({ resource }) =>
+        resource?.resourceType === 'ValueSet' ? [resource.url!] : [],
+      ),
     );
     expect(urls.length).toBe(889);
     for (const url of urls) {

@@ -94,7 +94,12 @@ export function compactSearchParameter(parameter: SearchParameter): SearchParame
  */
 export function compactTerminology(resource: Resource): ValueSet | CodeSystem | undefined {
   if (resource.resourceType === 'ValueSet' && resource.url && resource.compose) {
-    return { resourceType: 'ValueSet', url: resource.url, status: resource.status, compose: compactCompose(resource.compose) };
+    return {
+      resourceType: 'ValueSet',
+      url: resource.url,
+      status: resource.status,
+      compose: compactCompose(resource.compose),
+    };
   }
   if (resource.resourceType === 'CodeSystem' && resource.url && resource.concept) {
     return {
@@ -120,5 +125,7 @@ export function compactCompose(compose: NonNullable<ValueSet['compose']>): NonNu
 
 /** Every code of a CodeSystem, nested ones included. */
 export function codesOf(concepts: readonly CodeSystemConcept[]): string[] {
-  return concepts.flatMap((concept) => [concept.code ?? '', ...codesOf(concept.concept ?? [])]).filter(Boolean);
+  return concepts
+    .flatMap((concept) => [concept.code ?? '', ...codesOf(concept.concept ?? [])])
+    .filter(Boolean);
 }

@@ -12,12 +12,16 @@ const check = process.argv.includes('--check');
 const expected = r4DefinitionFiles();
 const present = listFiles(GENERATED_R4_DIR);
 const stale = [
-  ...[...expected].filter(([file, text]) => readOrUndefined(join(GENERATED_R4_DIR, file)) !== text).map(([file]) => file),
+  ...[...expected]
+    .filter(([file, text]) => readOrUndefined(join(GENERATED_R4_DIR, file)) !== text)
+    .map(([file]) => file),
   ...present.filter((file) => !expected.has(file)),
 ];
 if (check) {
   if (stale.length > 0) {
-    process.stderr.write(`Generated R4 definitions out of date (run npm run generate): ${stale.slice(0, 10).join(', ')}\n`);
+    process.stderr.write(
+      `Generated R4 definitions out of date (run npm run generate): ${stale.slice(0, 10).join(', ')}\n`,
+    );
     process.exit(1);
   }
 } else {
@@ -28,7 +32,9 @@ if (check) {
     mkdirSync(dirname(join(GENERATED_R4_DIR, file)), { recursive: true });
     writeFileSync(join(GENERATED_R4_DIR, file), text);
   }
-  process.stdout.write(`${expected.size} R4 definition files in ${GENERATED_R4_DIR} (${stale.length} changed)\n`);
+  process.stdout.write(
+    `${expected.size} R4 definition files in ${GENERATED_R4_DIR} (${stale.length} changed)\n`,
+  );
 }
 
 function listFiles(directory: string): string[] {

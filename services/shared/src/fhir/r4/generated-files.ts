@@ -17,7 +17,10 @@ export function r4DefinitionFiles(): Map<string, string> {
   const types = structureDefinitions('fhir/r4/profiles-types.json');
   files.set('data-types.json', bundleText(types.map(compactStructureDefinition)));
   for (const definition of structureDefinitions('fhir/r4/profiles-resources.json')) {
-    files.set(`resources/${definition.type}.json`, `${JSON.stringify(compactStructureDefinition(definition))}\n`);
+    files.set(
+      `resources/${definition.type}.json`,
+      `${JSON.stringify(compactStructureDefinition(definition))}\n`,
+    );
   }
   const parameters = resources<SearchParameter>('fhir/r4/search-parameters.json', 'SearchParameter');
   files.set('search-parameters.json', bundleText(parameters.map(compactSearchParameter)));
@@ -35,7 +38,9 @@ function structureDefinitions(file: string): StructureDefinition[] {
 function resources<T extends Resource>(file: string, resourceType?: T['resourceType']): T[] {
   return ((readJson(file) as Bundle).entry ?? [])
     .map((entry) => entry.resource)
-    .filter((resource): resource is T => !!resource && (!resourceType || resource.resourceType === resourceType));
+    .filter(
+      (resource): resource is T => !!resource && (!resourceType || resource.resourceType === resourceType),
+    );
 }
 
 /** One entry a line, so that a change in the published definitions shows as a readable diff. */

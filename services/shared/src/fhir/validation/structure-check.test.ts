@@ -3,7 +3,6 @@ import { isPrimitiveType } from '@medplum/core';
 import { r4TypeSchema } from '../r4/r4-definitions.js';
 import { structureIssues } from './structure-check.js';
 
-
 const BASE: Record<string, Record<string, unknown>> = {
   ServiceRequest: {
     resourceType: 'ServiceRequest',
