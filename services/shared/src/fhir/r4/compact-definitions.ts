@@ -113,7 +113,7 @@ export function compactTerminology(resource: Resource): ValueSet | CodeSystem | 
   return undefined;
 }
 
-export function compactCompose(compose: NonNullable<ValueSet['compose']>): NonNullable<ValueSet['compose']> {
+function compactCompose(compose: NonNullable<ValueSet['compose']>): NonNullable<ValueSet['compose']> {
   const include = compose.include.map(({ system, valueSet, filter, concept }) => ({
     ...(system ? { system } : {}),
     ...(valueSet ? { valueSet } : {}),

@@ -1,5 +1,5 @@
 import type { Bundle, ValueSet } from '@medplum/fhirtypes';
-import { codesOf, compactCompose } from '../r4/compact-definitions.js';
+import { codesOf } from '../r4/compact-definitions.js';
 import { readGenerated } from '../r4/r4-definitions.js';
 
 /**
@@ -10,7 +10,8 @@ import { readGenerated } from '../r4/r4-definitions.js';
  */
 export class ValueSetRegistry {
   // Only what expanding needs is kept: a ValueSet's compose and a CodeSystem's codes. The
-  // resources as published (narratives, descriptions, designations) would hold some 75 MB.
+  // resources as published (narratives, descriptions, designations) would hold some 75 MB; the
+  // generated terminology R4's come from holds no more than that (compact-definitions.ts).
   private readonly valueSets = new Map<string, Pick<ValueSet, 'compose'>>();
   private readonly codeSystems = new Map<string, readonly string[]>();
   private readonly expansions = new Map<string, ReadonlySet<string> | undefined>();
@@ -20,7 +21,7 @@ export class ValueSetRegistry {
       for (const entry of bundle.entry ?? []) {
         const resource = entry.resource;
         if (resource?.resourceType === 'ValueSet' && resource.url) {
-          this.valueSets.set(resource.url, { compose: resource.compose && compactCompose(resource.compose) });
+          this.valueSets.set(resource.url, { compose: resource.compose });
         } else if (resource?.resourceType === 'CodeSystem' && resource.url && resource.concept) {
           this.codeSystems.set(resource.url, codesOf(resource.concept));
         }
