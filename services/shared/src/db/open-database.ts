@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import type { Config } from '../config/config.js';
 import type { Database } from './database.js';
-import { openPgliteDatabase } from './pglite-database.js';
 import { openPostgresDatabase } from './postgres-database.js';
 
 /** PostgreSQL when DATABASE_URL is set; otherwise the embedded PGlite kept in DATA_DIR. */
@@ -13,4 +12,13 @@ export async function openDatabase(
   }
   await mkdir(config.dataDir, { recursive: true });
   return openPgliteDatabase(config.dataDir);
+}
+
+/**
+ * The embedded PGlite database (in memory when dataDir is undefined). Its module is imported on
+ * first use: loading PGlite costs some 40 MB of RSS that a service on PostgreSQL does not need.
+ */
+export async function openPgliteDatabase(dataDir: string | undefined): Promise<Database> {
+  const pglite = await import('./pglite-database.js');
+  return pglite.openPgliteDatabase(dataDir);
 }

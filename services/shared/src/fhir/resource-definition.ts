@@ -1,6 +1,6 @@
 import { getSearchParameters } from '@medplum/core';
 import type { ResourceType } from '@medplum/fhirtypes';
-import { loadR4Definitions } from './r4-definitions.js';
+import { r4TypeSchema } from './r4/r4-definitions.js';
 import { compileSearchExpression, type SearchExpression } from './search/search-expression.js';
 
 /** FHIR type-level and instance-level interactions a resource type can offer. */
@@ -81,7 +81,10 @@ const SUPPORTED_TYPES = new Set<string>(['token', 'reference', 'date', 'string']
  * the standard's, not ours. `_id` and `_lastUpdated` are always supported and need no entry.
  */
 export function defineResource(input: ResourceDefinitionInput): ResourceDefinition {
-  loadR4Definitions();
+  // Loads the type's definition: a process holds the R4 resource types its services declare.
+  if (r4TypeSchema(input.type)?.kind !== 'resource') {
+    throw new Error(`${input.type} is not an R4 resource type`);
+  }
   const official = getSearchParameters(input.type) ?? {};
   const searchParameters = new Map<string, SearchParameterDefinition>();
   for (const name of input.searchParameters) {

