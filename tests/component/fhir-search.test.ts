@@ -362,6 +362,7 @@ describe('Task searches and _include', () => {
   it('when _include=Task:focus is given, then the referral comes along marked include', async () => {
     const bundle = await search(`/fhir/Task?owner=${owner}&_include=Task:focus`);
     expect(bundle.total).toBe(1);
+    expect(ids(bundle)).toEqual([taskId]);
     const included = bundle.entry!.filter((e) => e.search?.mode === 'include');
     expect(included.map((e) => e.resource!.id)).toEqual([referral.id]);
     expect(included[0]!.fullUrl).toBe(`${TEST_BASE_URL}/fhir/ServiceRequest/${referral.id}`);
