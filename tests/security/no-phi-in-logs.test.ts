@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { referralService } from '@peerbridge/referral';
-import { createLogger } from '@peerbridge/shared';
+import { capturedLogger } from '../support/captured-logs.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { sharedTestIssuer } from '../support/test-issuer.js';
 import { patientAuthHeader, signToken } from '../support/tokens.js';
@@ -13,17 +12,12 @@ import { ehrServiceRequest, referralBody } from '../referral/support/fixtures.js
 // end to end: the real logger (JSON, at debug so nothing is filtered out) writes to a buffer while
 // a mixed workload runs through the real app, and no line may hold any value the workload sent.
 
-const lines: string[] = [];
+let lines: string[];
 let t: TestApp;
 beforeAll(async () => {
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  const logger = createLogger({ level: 'debug', service: 'phi-test', stream });
-  t = await startTestApp([referralService], {}, { logger });
+  const captured = capturedLogger();
+  lines = captured.lines;
+  t = await startTestApp([referralService], {}, { logger: captured.logger });
 });
 afterAll(() => t.close());
 
