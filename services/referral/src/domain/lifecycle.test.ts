@@ -63,6 +63,9 @@ describe('referral lifecycle', () => {
         const error = errorOf(() => assertTransition(from, to, reason, FIELDS));
         expect(error.status).toBe(400);
         expect(error.outcome.issue?.[0]?.expression).toEqual(['reason']);
+        expect(error.outcome.issue?.[0]?.details?.text).toBe(
+          `A reason is required to move a referral to ${to}`,
+        );
       }
     },
   );
