@@ -1,6 +1,7 @@
 // Mutation testing (`npm run mutate`; docs/testing.md). Not part of CI: one module at a time, on
 // the tests that exercise it, so that a run fits a 2-core machine. MUTATION_MODULE names the
 // module (domain, search or auth; domain by default); `-- --mutate <file>` narrows it further.
+import process from 'node:process';
 import jestConfig from './jest.config.js';
 
 /** Each module: the files to mutate and the tests that are meant to catch their mutants. */
