@@ -16,7 +16,16 @@ const SANDBOX_PACKAGE = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', 'coverage/', 'services/*/src/generated/'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.data/',
+      'coverage/',
+      'services/*/src/generated/',
+      '.stryker-tmp/',
+      'reports/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

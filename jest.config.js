@@ -12,5 +12,7 @@ export default {
   },
   testMatch: ['<rootDir>/services/*/src/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
   testTimeout: 60000,
+  // `npm run mutate` copies the repository there while it runs (stryker.config.js).
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
   setupFiles: ['<rootDir>/tests/support/same-realm-structured-clone.js'],
 };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ServiceRequest } from '@medplum/fhirtypes';
 import { referralService } from '@peerbridge/referral';
+import { capturedLogger } from '../support/captured-logs.js';
 import { serviceRequest } from '../support/fixtures.js';
 import { fhirClient, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -213,10 +214,11 @@ describe('routing and negotiation errors', () => {
 });
 
 describe('internal errors', () => {
-  it('when the database fails, then 500 with a generic text and no internal detail', async () => {
-    const broken = await startTestApp([referralService]);
+  it('when the database fails, then 500 with a generic text, and the error is logged in full with the request id', async () => {
+    const { logger, lines } = capturedLogger();
+    const broken = await startTestApp([referralService], {}, { logger });
     await broken.db.exec('DROP TABLE referral.resource CASCADE');
-    const res = await fhirClient(broken).get('/fhir/ServiceRequest/any-id');
+    const res = await fhirClient(broken).get('/fhir/ServiceRequest/any-id').set('X-Request-Id', 'broken-1');
     await broken.close();
 
     expectOutcome(res, 500);
@@ -224,6 +226,23 @@ describe('internal errors', () => {
       { severity: 'error', code: 'exception', details: { text: 'Internal server error' } },
     ]);
     expect(res.text).not.toMatch(/relation|referral\.resource|stack|at /);
+
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const logged = entries.filter((entry) => entry.message === 'unhandled error');
+    expect(logged).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        requestId: 'broken-1',
+        error: {
+          name: 'error',
+          message: 'relation "referral.resource" does not exist',
+          stack: expect.stringMatching(/^error: relation "referral\.resource" does not exist\n\s+at /),
+        },
+      }),
+    ]);
+    expect(entries).toContainEqual(
+      expect.objectContaining({ message: 'request', requestId: 'broken-1', status: 500 }),
+    );
   });
 });
 

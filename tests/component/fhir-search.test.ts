@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Bundle, Resource, ServiceRequest } from '@medplum/fhirtypes';
+import type { Bundle, Resource, ServiceRequest, Task } from '@medplum/fhirtypes';
 import { referralService } from '@peerbridge/referral';
 import { serviceRequest, task } from '../support/fixtures.js';
 import { fhirClient, startTestApp, TEST_BASE_URL, type TestApp } from '../support/test-app.js';
@@ -291,11 +291,12 @@ describe('Task searches and _include', () => {
   let referral: ServiceRequest;
   let taskId: string | undefined;
 
+  /** A referral that is not to peer support: a peer support referral makes its own Task and refuses a second. */
+  const otherReferral = async (subject: string) =>
+    create(serviceRequest({ subject: { reference: subject }, code: { text: 'Physiotherapy' } }));
+
   beforeAll(async () => {
-    // Not a peer support referral: a referral makes its own Task and refuses a second one.
-    referral = await create(
-      serviceRequest({ subject: { reference: patient }, code: { text: 'Physiotherapy' } }),
-    );
+    referral = await otherReferral(patient);
     const created = await create(
       task(`ServiceRequest/${referral.id}`, patient, {
         owner: { reference: owner },
@@ -305,21 +306,63 @@ describe('Task searches and _include', () => {
     taskId = created.id;
   });
 
-  it.each([
-    ['patient', () => patient],
-    ['subject', () => patient],
-    ['focus', () => `ServiceRequest/${referral.id}`],
-    ['owner', () => owner],
-    ['requester', () => 'Practitioner/clinician-1'],
-    ['status', () => 'requested'],
-  ])('when Tasks are searched by %s, then the Task is found', async (name, value) => {
-    const bundle = await search(`/fhir/Task?${name}=${value()}&patient=${patient}`);
-    expect(ids(bundle)).toEqual([taskId]);
-  });
+  // Each row makes two Tasks of one patient that differ only in the parameter under test, so that
+  // parameter alone decides which one matches; strict handling makes an unsupported parameter a
+  // 400 rather than one silently ignored.
+  type Differ = (focus: string, otherFocus: string) => [Partial<Task>, Partial<Task>, string];
+  it.each<[string, Differ]>([
+    ['focus', (focus, otherFocus) => [{}, { focus: { reference: otherFocus } }, focus]],
+    [
+      'owner',
+      () => [
+        { owner: { reference: 'Organization/a' } },
+        { owner: { reference: 'Organization/b' } },
+        'Organization/a',
+      ],
+    ],
+    [
+      'requester',
+      () => [
+        { requester: { reference: 'Practitioner/a' } },
+        { requester: { reference: 'Practitioner/b' } },
+        'Practitioner/a',
+      ],
+    ],
+    ['status', () => [{ status: 'requested' }, { status: 'accepted' }, 'requested']],
+  ])(
+    'when two of a patient’s Tasks differ only in %s, then searching by it finds just the one',
+    async (name, differ) => {
+      const subject = `Patient/${randomUUID()}`;
+      const [focus, otherFocus] = [
+        `ServiceRequest/${(await otherReferral(subject)).id}`,
+        `ServiceRequest/${(await otherReferral(subject)).id}`,
+      ];
+      const [wanted, other, value] = differ(focus, otherFocus);
+      const match = await create(task(focus, subject, wanted));
+      await create(task(focus, subject, other));
+      const bundle = await search(`/fhir/Task?patient=${subject}&${name}=${value}`, {
+        Prefer: 'handling=strict',
+      });
+      expect(ids(bundle)).toEqual([match.id]);
+    },
+  );
+
+  it.each(['patient', 'subject'])(
+    'when two Tasks differ only in their patient, then searching by %s finds just that patient’s',
+    async (name) => {
+      const [mine, theirs] = [`Patient/${randomUUID()}`, `Patient/${randomUUID()}`];
+      const focus = `ServiceRequest/${referral.id}`;
+      const match = await create(task(focus, mine));
+      await create(task(focus, theirs));
+      const bundle = await search(`/fhir/Task?${name}=${mine}`, { Prefer: 'handling=strict' });
+      expect(ids(bundle)).toEqual([match.id]);
+    },
+  );
 
   it('when _include=Task:focus is given, then the referral comes along marked include', async () => {
     const bundle = await search(`/fhir/Task?owner=${owner}&_include=Task:focus`);
     expect(bundle.total).toBe(1);
+    expect(ids(bundle)).toEqual([taskId]);
     const included = bundle.entry!.filter((e) => e.search?.mode === 'include');
     expect(included.map((e) => e.resource!.id)).toEqual([referral.id]);
     expect(included[0]!.fullUrl).toBe(`${TEST_BASE_URL}/fhir/ServiceRequest/${referral.id}`);

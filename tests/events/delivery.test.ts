@@ -8,7 +8,7 @@ import {
 } from '@peerbridge/shared';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { waitFor } from '../support/wait-for.js';
-import { capturedLogger } from './support/captured-logs.js';
+import { capturedLogger } from '../support/captured-logs.js';
 import { commitEvents, resourceAt } from './support/ledger-events.js';
 import {
   effectCounts,

@@ -117,9 +117,10 @@ describe('referral lifecycle through REST', () => {
     ]);
     expect(history.body.items[3]).toMatchObject({
       reason: 'Patient admitted to hospital',
-      actor: {},
       taskVersion: '4',
     });
+    // The caller is fhirClient's system token (tests/support/tokens.ts): no fhirUser to name.
+    expect(history.body.items[3].actor).toEqual({ subject: 'test-user', clientId: 'test-client' });
 
     const taskHistory = await fhirClient(t).get(`/fhir/${created.body.task.reference}/_history`);
     expect(taskHistory.body.total).toBe(6);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { OperationOutcomeError } from '@peerbridge/shared';
-import { ALLOWED_TRANSITIONS, assertTransition, isTerminal, serviceRequestStatusFor } from './lifecycle.js';
+import { assertTransition, isTerminal, serviceRequestStatusFor } from './lifecycle.js';
 import { REFERRAL_STATUSES, type ReferralStatus } from './referral.js';
 
 const FIELDS = { status: 'status', reason: 'reason' };
@@ -46,9 +46,13 @@ describe('referral lifecycle', () => {
     const error = errorOf(() => assertTransition(from, to, 'a reason', FIELDS));
     expect(error.status).toBe(409);
     expect(error.outcome.issue?.[0]?.expression).toEqual(['status']);
-    const text = error.outcome.issue?.[0]?.details?.text ?? '';
-    const allowed = ALLOWED_TRANSITIONS[from];
-    expect(text).toContain(allowed.length > 0 ? `allowed: ${allowed.join(', ')}` : 'final');
+    // Expected from this file's own LEGAL table, not from the code's ALLOWED_TRANSITIONS.
+    const allowed = LEGAL.filter(([f]) => f === from).map(([, t]) => t);
+    const options =
+      allowed.length > 0 ? `allowed: ${allowed.join(', ')}` : `${from} is final; no change is allowed`;
+    expect(error.outcome.issue?.[0]?.details?.text).toBe(
+      `A referral cannot move from ${from} to ${to}; ${options}`,
+    );
   });
 
   it.each(['rejected', 'cancelled', 'on-hold', 'failed'] as const)(
@@ -59,6 +63,9 @@ describe('referral lifecycle', () => {
         const error = errorOf(() => assertTransition(from, to, reason, FIELDS));
         expect(error.status).toBe(400);
         expect(error.outcome.issue?.[0]?.expression).toEqual(['reason']);
+        expect(error.outcome.issue?.[0]?.details?.text).toBe(
+          `A reason is required to move a referral to ${to}`,
+        );
       }
     },
   );

@@ -5,6 +5,9 @@ describe('parseFhirDate', () => {
   it.each([
     ['2024', '2024-01-01T00:00:00.000Z', '2024-12-31T23:59:59.999Z'],
     ['2024-02', '2024-02-01T00:00:00.000Z', '2024-02-29T23:59:59.999Z'],
+    ['2024-12', '2024-12-01T00:00:00.000Z', '2024-12-31T23:59:59.999Z'],
+    ['2024-02-29', '2024-02-29T00:00:00.000Z', '2024-02-29T23:59:59.999Z'],
+    ['2024-01-01', '2024-01-01T00:00:00.000Z', '2024-01-01T23:59:59.999Z'],
     ['2024-03-05', '2024-03-05T00:00:00.000Z', '2024-03-05T23:59:59.999Z'],
     ['2024-03-05T10:15', '2024-03-05T10:15:00.000Z', '2024-03-05T10:15:59.999Z'],
     ['2024-03-05T10:15:30Z', '2024-03-05T10:15:30.000Z', '2024-03-05T10:15:30.999Z'],
@@ -13,17 +16,38 @@ describe('parseFhirDate', () => {
     expect(parseFhirDate(value)).toEqual({ low, high });
   });
 
-  it.each(['yesterday', '2024-13', '2023-02-29', '2024-3-5', '20240305'])(
-    'when %s is parsed, then it is rejected',
-    (value) => {
-      expect(parseFhirDate(value)).toBeUndefined();
-    },
-  );
+  it.each([
+    'yesterday',
+    '2024-13',
+    '2023-02-29',
+    '2024-01-32',
+    '2024-01-00',
+    '2024-3-5',
+    '20240305',
+    '2024-03-05T25:00',
+  ])('when %s is parsed, then it is rejected', (value) => {
+    expect(parseFhirDate(value)).toBeUndefined();
+  });
 });
 
 describe('dateRange', () => {
   it('when a Period has no end, then it extends to infinity', () => {
     expect(dateRange('2024-01-01', undefined)).toEqual({ low: '2024-01-01T00:00:00.000Z', high: 'infinity' });
+  });
+
+  it('when a Period has no start, then it extends from minus infinity', () => {
+    expect(dateRange(undefined, '2024')).toEqual({ low: '-infinity', high: '2024-12-31T23:59:59.999Z' });
+  });
+
+  it('when a Period has both ends, then it runs from the start of one to the end of the other', () => {
+    expect(dateRange('2024-01', '2024-02-10')).toEqual({
+      low: '2024-01-01T00:00:00.000Z',
+      high: '2024-02-10T23:59:59.999Z',
+    });
+  });
+
+  it('when a Period end is not a FHIR date, then it is not indexed', () => {
+    expect(dateRange('2024-01-01', 'soon')).toBeUndefined();
   });
 
   it('when a Period has neither start nor end, then it is not indexed', () => {

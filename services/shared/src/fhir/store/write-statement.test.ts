@@ -30,11 +30,42 @@ describe('writeStatement', () => {
     expect(sql).toContain('UPDATE s.resource SET');
   });
 
-  it('when the same shape is written twice, then it gets the same name and the same SQL', () => {
-    const first = writeStatement('s', true, NONE);
-    const second = writeStatement('s', true, NONE);
-    expect(second.name).toBe(first.name);
-    expect(second.sql).toBe(first.sql);
-    expect(writeStatement('t', true, NONE).name).not.toBe(first.name);
+  it('when every shape is written in two schemas, then each has a name of its own and its SQL writes exactly its tables', () => {
+    // The name is a prepared statement's name and a cache key: two shapes sharing one would run
+    // one shape's SQL for the other's rows.
+    const one: Record<keyof IndexRows, IndexRows[keyof IndexRows]> = {
+      tokens: SOME.tokens,
+      references: SOME.references,
+      dates: [{ param: 'authored', low: '2026-01-01T00:00:00Z', high: '2026-01-02T00:00:00Z' }],
+      strings: [{ param: 'name', value: 'x', normalized: 'x' }],
+    };
+    const tableOf = {
+      tokens: 'search_token',
+      references: 'search_reference',
+      dates: 'search_date',
+      strings: 'search_string',
+    };
+    const kinds = Object.keys(one) as (keyof IndexRows)[];
+    const names = new Set<string>();
+    let shapes = 0;
+    for (const schema of ['s', 't']) {
+      for (const replaces of [false, true]) {
+        for (let mask = 0; mask < 16; mask += 1) {
+          const present = kinds.filter((_, bit) => mask & (1 << bit));
+          const rows = {
+            ...NONE,
+            ...Object.fromEntries(present.map((kind) => [kind, one[kind]])),
+          } as IndexRows;
+          const { name, sql } = writeStatement(schema, replaces, rows);
+          names.add(name);
+          shapes += 1;
+          const inserted = kinds.filter((kind) => sql.includes(`INSERT INTO ${schema}.${tableOf[kind]} `));
+          expect({ name, inserted }).toEqual({ name, inserted: present });
+          expect(sql.includes(`INSERT INTO ${schema}.resource_version`)).toBe(replaces);
+        }
+      }
+    }
+    expect(shapes).toBe(64);
+    expect(names.size).toBe(64);
   });
 });
