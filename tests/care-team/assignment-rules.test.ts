@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { CareTeam } from '@medplum/fhirtypes';
 import { careTeamService } from '@peerbridge/care-team';
 import { referralService } from '@peerbridge/referral';
 import { fhirClient, startTestApp, type TestApp } from '../support/test-app.js';
@@ -27,12 +26,21 @@ async function referralIn(...statuses: string[]): Promise<string> {
       .send({ status, ...reason });
     expect(moved.status).toBe(200);
   }
-  if (statuses.includes('accepted')) {
+  // The care-team service learns of it from the referral's events: wait until it has seen the last.
+  const last = statuses.at(-1) ?? 'requested';
+  await waitFor(`the care-team service to see the referral ${last}`, async () => {
+    const [row] = await t.db.query<{ status: string }>(
+      'SELECT status FROM care_team.referral WHERE id = $1',
+      [created.body.id],
+    );
+    return row?.status === last;
+  });
+  if (last === 'accepted') {
     await waitFor('the care team', async () => {
-      const res = await api().get(
-        `/fhir/CareTeam?identifier=https://peerbridge.org/fhir/sid/referral|${created.body.id}`,
-      );
-      return (res.body.entry?.[0]?.resource as CareTeam | undefined)?.id;
+      const [row] = await t.db.query('SELECT 1 FROM care_team.care_team WHERE referral_id = $1', [
+        created.body.id,
+      ]);
+      return row !== undefined;
     });
   }
   return created.body.id;
