@@ -1,16 +1,13 @@
 import {
-  parseSearchRequest,
-  type AccessRestriction,
+  ownPractitionerId,
+  restrictionOf,
   type Audience,
   type AuthContext,
   type Queryable,
-  type ResourceDefinition,
 } from '@peerbridge/shared';
 import type { CallerRole } from '../domain/caller-role.js';
 import { CARE_TEAM, PRACTITIONER, PRACTITIONER_ROLE } from '../fhir/resource-definitions.js';
 import { findRosterEntry } from '../store/roster-tables.js';
-
-const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
 /**
  * Works out who a caller is to the program (domain/caller-role.ts) from the token and the
@@ -30,7 +27,7 @@ export class CallerRoles {
     if (caller.scopes.some((scope) => scope.context === 'system')) {
       return { kind: 'program' };
     }
-    const practitionerId = this.ownPractitionerId(caller.fhirUser);
+    const practitionerId = ownPractitionerId(caller.fhirUser, this.baseUrl);
     const entry = practitionerId ? await findRosterEntry(q, practitionerId) : undefined;
     if (entry?.active && entry.role === 'coordinator') {
       return { kind: 'program' };
@@ -44,17 +41,6 @@ export class CallerRoles {
   /** The AudienceRule for this service's Repositories. */
   readonly audience = async (caller: AuthContext, q: Queryable | undefined): Promise<Audience> =>
     audienceOf(await this.roleOf(caller, q));
-
-  /** `Practitioner/<id>` relative or on this server; a Practitioner elsewhere is not on our roster. */
-  private ownPractitionerId(fhirUser: string | undefined): string | undefined {
-    if (!fhirUser) {
-      return undefined;
-    }
-    const ownBase = `${this.baseUrl}/fhir/`;
-    const relative = fhirUser.startsWith(ownBase) ? fhirUser.slice(ownBase.length) : fhirUser;
-    const [type, id, ...rest] = relative.split('/');
-    return type === 'Practitioner' && id && ID.test(id) && rest.length === 0 ? id : undefined;
-  }
 }
 
 /**
@@ -74,9 +60,9 @@ export function audienceOf(role: CallerRole): Audience {
     case 'peer-supporter': {
       const self = `Practitioner/${role.practitionerId}`;
       return new Map([
-        [CARE_TEAM.type, restriction(CARE_TEAM, [['participant', self]])],
-        [PRACTITIONER.type, restriction(PRACTITIONER, [['_id', role.practitionerId]])],
-        [PRACTITIONER_ROLE.type, restriction(PRACTITIONER_ROLE, [['practitioner', self]])],
+        [CARE_TEAM.type, restrictionOf(CARE_TEAM, [['participant', self]])],
+        [PRACTITIONER.type, restrictionOf(PRACTITIONER, [['_id', role.practitionerId]])],
+        [PRACTITIONER_ROLE.type, restrictionOf(PRACTITIONER_ROLE, [['practitioner', self]])],
       ]);
     }
     case 'clinician': {
@@ -88,16 +74,9 @@ export function audienceOf(role: CallerRole): Audience {
         alternatives.push([['patient', `Patient/${role.patient}`]]);
       }
       return new Map([
-        [CARE_TEAM.type, alternatives.flatMap((query) => restriction(CARE_TEAM, query))],
+        [CARE_TEAM.type, alternatives.flatMap((query) => restrictionOf(CARE_TEAM, query))],
         [PRACTITIONER_ROLE.type, []],
       ]);
     }
   }
-}
-
-function restriction(
-  definition: ResourceDefinition,
-  query: readonly (readonly [string, string])[],
-): AccessRestriction {
-  return [parseSearchRequest(definition, query, { strict: true }).filters];
 }

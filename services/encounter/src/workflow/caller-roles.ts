@@ -1,16 +1,13 @@
 import {
-  parseSearchRequest,
-  type AccessRestriction,
+  ownPractitionerId,
+  restrictionOf,
   type Audience,
   type AuthContext,
   type Queryable,
-  type ResourceDefinition,
 } from '@peerbridge/shared';
 import type { CallerRole } from '../domain/caller-role.js';
 import { APPOINTMENT, ENCOUNTER } from '../fhir/resource-definitions.js';
 import { findRosterMember } from '../store/care-team-view.js';
-
-const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
 /**
  * Who a caller is to the program, from the token and the roster as the care-team service's
@@ -29,7 +26,7 @@ export class CallerRoles {
     if (caller.scopes.some((scope) => scope.context === 'system')) {
       return { kind: 'program' };
     }
-    const practitionerId = this.ownPractitionerId(caller.fhirUser);
+    const practitionerId = ownPractitionerId(caller.fhirUser, this.baseUrl);
     const member = practitionerId ? await findRosterMember(q, practitionerId) : undefined;
     if (member?.active && member.role === 'coordinator') {
       return { kind: 'program' };
@@ -42,16 +39,6 @@ export class CallerRoles {
 
   readonly audience = async (caller: AuthContext, q: Queryable | undefined): Promise<Audience> =>
     audienceOf(await this.roleOf(caller, q));
-
-  private ownPractitionerId(fhirUser: string | undefined): string | undefined {
-    if (!fhirUser) {
-      return undefined;
-    }
-    const ownBase = `${this.baseUrl}/fhir/`;
-    const relative = fhirUser.startsWith(ownBase) ? fhirUser.slice(ownBase.length) : fhirUser;
-    const [type, id, ...rest] = relative.split('/');
-    return type === 'Practitioner' && id && ID.test(id) && rest.length === 0 ? id : undefined;
-  }
 }
 
 /**
@@ -66,23 +53,16 @@ export function audienceOf(role: CallerRole): Audience {
     case 'peer-supporter': {
       const self = `PractitionerRole/${role.roleId}`;
       return new Map([
-        [ENCOUNTER.type, restriction(ENCOUNTER, [['participant', self]])],
-        [APPOINTMENT.type, restriction(APPOINTMENT, [['actor', self]])],
+        [ENCOUNTER.type, restrictionOf(ENCOUNTER, [['participant', self]])],
+        [APPOINTMENT.type, restrictionOf(APPOINTMENT, [['actor', self]])],
       ]);
     }
     case 'clinician': {
       const patient = role.patient ? `Patient/${role.patient}` : undefined;
       return new Map([
-        [ENCOUNTER.type, patient ? restriction(ENCOUNTER, [['patient', patient]]) : []],
-        [APPOINTMENT.type, patient ? restriction(APPOINTMENT, [['patient', patient]]) : []],
+        [ENCOUNTER.type, patient ? restrictionOf(ENCOUNTER, [['patient', patient]]) : []],
+        [APPOINTMENT.type, patient ? restrictionOf(APPOINTMENT, [['patient', patient]]) : []],
       ]);
     }
   }
-}
-
-function restriction(
-  definition: ResourceDefinition,
-  query: readonly (readonly [string, string])[],
-): AccessRestriction {
-  return [parseSearchRequest(definition, query, { strict: true }).filters];
 }
