@@ -12,6 +12,9 @@ export default {
   },
   testMatch: ['<rootDir>/services/*/src/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
   testTimeout: 60000,
+  // Test files wait on PostgreSQL and on event delivery as much as they compute: two at a time
+  // keep both cores busy (jest's default on a 2-core machine is one).
+  maxWorkers: 2,
   // `npm run mutate` copies the repository there while it runs (stryker.config.js).
   modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
   setupFiles: ['<rootDir>/tests/support/same-realm-structured-clone.js'],

@@ -33,4 +33,73 @@ export const APPOINTMENT = defineResource({
   searchParameters: ['patient', 'actor', 'date', 'status', 'practitioner', 'based-on', 'service-type'],
 });
 
-export const ENCOUNTER_RESOURCES = [ENCOUNTER, APPOINTMENT] as const;
+/**
+ * The instruments PeerBridge scores (fhir-profiles/encounter/Questionnaire-*.json), served as
+ * published: read and search only.
+ */
+export const QUESTIONNAIRE = defineResource({
+  type: 'Questionnaire',
+  interactions: READ_ONLY,
+  searchParameters: ['name', 'code', 'status', 'version', 'title'],
+});
+
+/**
+ * Completed outcome questionnaires. A FHIR create is scored like `recordOutcome`; they are never
+ * changed afterwards.
+ */
+export const QUESTIONNAIRE_RESPONSE = defineResource({
+  type: 'QuestionnaireResponse',
+  interactions: [...READ_ONLY, 'create'],
+  searchParameters: [
+    'patient',
+    'subject',
+    'questionnaire',
+    'authored',
+    'encounter',
+    'status',
+    'based-on',
+    'author',
+  ],
+});
+
+/** Scores derived from QuestionnaireResponses (US Core Screening Assessment searches and more). */
+export const OBSERVATION = defineResource({
+  type: 'Observation',
+  interactions: READ_ONLY,
+  searchParameters: [
+    'patient',
+    'subject',
+    'category',
+    'code',
+    'date',
+    'status',
+    'derived-from',
+    'encounter',
+    'based-on',
+  ],
+  includes: ['derived-from'],
+});
+
+/** Safety flags: raised, acknowledged and resolved through the encounter API only. */
+export const FLAG = defineResource({
+  type: 'Flag',
+  interactions: READ_ONLY,
+  searchParameters: ['patient', 'subject', 'date', 'encounter', 'author'],
+});
+
+/** The alert that tells the care team about a safety flag. */
+export const COMMUNICATION = defineResource({
+  type: 'Communication',
+  interactions: READ_ONLY,
+  searchParameters: ['patient', 'subject', 'recipient', 'status', 'category', 'sent', 'encounter'],
+});
+
+export const ENCOUNTER_RESOURCES = [
+  ENCOUNTER,
+  APPOINTMENT,
+  QUESTIONNAIRE,
+  QUESTIONNAIRE_RESPONSE,
+  OBSERVATION,
+  FLAG,
+  COMMUNICATION,
+] as const;

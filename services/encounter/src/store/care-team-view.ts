@@ -77,3 +77,12 @@ export async function findRosterMember(
     row && { practitionerId: row.practitioner_id, roleId: row.role_id, role: row.role, active: row.active }
   );
 }
+
+/** The patients of the care teams a peer supporter is (or was) the peer supporter of. */
+export async function patientsOfPeerSupporter(q: Queryable, practitionerId: string): Promise<string[]> {
+  const rows = await q.query<{ patient: string }>(
+    'SELECT DISTINCT patient FROM encounter.care_team WHERE peer_supporter_id = $1 ORDER BY patient',
+    [practitionerId],
+  );
+  return rows.map((row) => row.patient);
+}

@@ -6,8 +6,15 @@ import {
   type Queryable,
 } from '@peerbridge/shared';
 import type { CallerRole } from '../domain/caller-role.js';
-import { APPOINTMENT, ENCOUNTER } from '../fhir/resource-definitions.js';
-import { findRosterMember } from '../store/care-team-view.js';
+import {
+  APPOINTMENT,
+  COMMUNICATION,
+  ENCOUNTER,
+  FLAG,
+  OBSERVATION,
+  QUESTIONNAIRE_RESPONSE,
+} from '../fhir/resource-definitions.js';
+import { findRosterMember, patientsOfPeerSupporter } from '../store/care-team-view.js';
 
 /**
  * Who a caller is to the program, from the token and the roster as the care-team service's
@@ -37,15 +44,23 @@ export class CallerRoles {
     return { kind: 'clinician', patient: caller.patient };
   }
 
-  readonly audience = async (caller: AuthContext, q: Queryable | undefined): Promise<Audience> =>
-    audienceOf(await this.roleOf(caller, q));
+  readonly audience = async (caller: AuthContext, q: Queryable | undefined): Promise<Audience> => {
+    const role = await this.roleOf(caller, q);
+    const caseload =
+      role.kind === 'peer-supporter' ? await patientsOfPeerSupporter(q ?? this.db, role.practitionerId) : [];
+    return audienceOf(role, caseload);
+  };
 }
 
+/** Outcomes and safety records are about a patient: whose a caller sees is decided per patient. */
+const PATIENT_RECORDS = [QUESTIONNAIRE_RESPONSE, OBSERVATION, FLAG, COMMUNICATION];
+
 /**
- * The program sees every session; a peer supporter the sessions they ran; a clinician those of
- * the patient in their launch context; patient tokens stay in their compartment.
+ * The program sees every session; a peer supporter the sessions they ran, and the outcomes and
+ * safety records of the patients on their caseload (`caseload`); a clinician those of the
+ * patient in their launch context; patient tokens stay in their compartment.
  */
-export function audienceOf(role: CallerRole): Audience {
+export function audienceOf(role: CallerRole, caseload: readonly string[] = []): Audience {
   switch (role.kind) {
     case 'program':
     case 'patient':
@@ -55,6 +70,13 @@ export function audienceOf(role: CallerRole): Audience {
       return new Map([
         [ENCOUNTER.type, restrictionOf(ENCOUNTER, [['participant', self]])],
         [APPOINTMENT.type, restrictionOf(APPOINTMENT, [['actor', self]])],
+        ...PATIENT_RECORDS.map(
+          (definition) =>
+            [
+              definition.type,
+              caseload.length > 0 ? restrictionOf(definition, [['patient', caseload.join(',')]]) : [],
+            ] as const,
+        ),
       ]);
     }
     case 'clinician': {
@@ -62,6 +84,10 @@ export function audienceOf(role: CallerRole): Audience {
       return new Map([
         [ENCOUNTER.type, patient ? restrictionOf(ENCOUNTER, [['patient', patient]]) : []],
         [APPOINTMENT.type, patient ? restrictionOf(APPOINTMENT, [['patient', patient]]) : []],
+        ...PATIENT_RECORDS.map(
+          (definition) =>
+            [definition.type, patient ? restrictionOf(definition, [['patient', patient]]) : []] as const,
+        ),
       ]);
     }
   }
