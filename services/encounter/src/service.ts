@@ -15,6 +15,7 @@ import { ENCOUNTER_OPENAPI_PATH } from './http/encounter-contract.js';
 import { ENCOUNTER_MIGRATIONS } from './store/migrations.js';
 import { CallerRoles } from './workflow/caller-roles.js';
 import { careTeamEventsConsumer } from './workflow/care-team-events-consumer.js';
+import { referralEventsConsumer } from './workflow/referral-events-consumer.js';
 import { ENCOUNTER_SCHEMA } from './workflow/session-events.js';
 import { SessionWorkflow } from './workflow/session-workflow.js';
 
@@ -27,6 +28,7 @@ function repositoriesFor({ config, db, validator }: ServiceContext) {
     validator,
     baseUrl: config.publicBaseUrl,
     audience: roles.audience,
+    redaction: roles.redactions,
   });
   return { repositories, roles };
 }
@@ -71,7 +73,7 @@ export const encounterService: ServiceModule = {
       db: context.db,
       bus: context.bus,
       logger: context.logger,
-      consumers: [careTeamEventsConsumer],
+      consumers: [careTeamEventsConsumer, referralEventsConsumer],
       repositories: repositoriesFor(context).repositories,
     }),
 };

@@ -30,6 +30,7 @@ export * from './auth/authenticate.js';
 export * from './auth/require-permission.js';
 export * from './auth/resource-access.js';
 export * from './access/audience.js';
+export * from './access/redaction.js';
 export * from './access/repository.js';
 export * from './access/repositories.js';
 export * from './access/system-principal.js';

@@ -4,6 +4,7 @@ import {
   type Audience,
   type AuthContext,
   type Queryable,
+  type Redactions,
 } from '@peerbridge/shared';
 import type { CallerRole } from '../domain/caller-role.js';
 import {
@@ -14,7 +15,9 @@ import {
   OBSERVATION,
   QUESTIONNAIRE_RESPONSE,
 } from '../fhir/resource-definitions.js';
+import { sessionContentRedaction } from '../fhir/session-redaction.js';
 import { findRosterMember, patientsOfPeerSupporter } from '../store/care-team-view.js';
+import { consentingReferralsOfPatient } from '../store/referral-consent-view.js';
 
 /**
  * Who a caller is to the program, from the token and the roster as the care-team service's
@@ -48,19 +51,52 @@ export class CallerRoles {
     const role = await this.roleOf(caller, q);
     const caseload =
       role.kind === 'peer-supporter' ? await patientsOfPeerSupporter(q ?? this.db, role.practitionerId) : [];
-    return audienceOf(role, caseload);
+    return audienceOf(role, caseload, await this.consentingReferrals(role, q));
   };
+
+  /**
+   * What a caller is shown of each session: a clinician outside the program sees what was said
+   * in a session (topics, note) only when the referral it is based on records consent to share
+   * it with the care team; everyone else sees it whole.
+   */
+  readonly redactions = async (caller: AuthContext, q: Queryable | undefined): Promise<Redactions> => {
+    const role = await this.roleOf(caller, q);
+    if (role.kind !== 'clinician') {
+      return new Map();
+    }
+    const redaction = sessionContentRedaction(new Set(await this.consentingReferrals(role, q)));
+    return new Map([
+      [ENCOUNTER.type, redaction],
+      [APPOINTMENT.type, redaction],
+    ]);
+  };
+
+  /** For a clinician, the referrals of the patient in their launch context that record consent. */
+  private async consentingReferrals(role: CallerRole, q: Queryable | undefined): Promise<string[]> {
+    return role.kind === 'clinician' && role.patient
+      ? consentingReferralsOfPatient(q ?? this.db, `Patient/${role.patient}`)
+      : [];
+  }
 }
 
 /** Outcomes and safety records are about a patient: whose a caller sees is decided per patient. */
 const PATIENT_RECORDS = [QUESTIONNAIRE_RESPONSE, OBSERVATION, FLAG, COMMUNICATION];
 
+/** The answers and the scores derived from them: disclosed to clinicians only with consent. */
+const OUTCOME_RECORDS = [QUESTIONNAIRE_RESPONSE, OBSERVATION];
+
 /**
  * The program sees every session; a peer supporter the sessions they ran, and the outcomes and
- * safety records of the patients on their caseload (`caseload`); a clinician those of the
- * patient in their launch context; patient tokens stay in their compartment.
+ * safety records of the patients on their caseload (`caseload`); a clinician the sessions and
+ * safety records of the patient in their launch context, and of that patient's outcomes those
+ * based on a referral that records consent to share them (`consenting`, referral ids); patient
+ * tokens stay in their compartment.
  */
-export function audienceOf(role: CallerRole, caseload: readonly string[] = []): Audience {
+export function audienceOf(
+  role: CallerRole,
+  caseload: readonly string[] = [],
+  consenting: readonly string[] = [],
+): Audience {
   switch (role.kind) {
     case 'program':
     case 'patient':
@@ -84,9 +120,21 @@ export function audienceOf(role: CallerRole, caseload: readonly string[] = []): 
       return new Map([
         [ENCOUNTER.type, patient ? restrictionOf(ENCOUNTER, [['patient', patient]]) : []],
         [APPOINTMENT.type, patient ? restrictionOf(APPOINTMENT, [['patient', patient]]) : []],
-        ...PATIENT_RECORDS.map(
+        ...[FLAG, COMMUNICATION].map(
           (definition) =>
             [definition.type, patient ? restrictionOf(definition, [['patient', patient]]) : []] as const,
+        ),
+        ...OUTCOME_RECORDS.map(
+          (definition) =>
+            [
+              definition.type,
+              patient && consenting.length > 0
+                ? restrictionOf(definition, [
+                    ['patient', patient],
+                    ['based-on', consenting.map((id) => `ServiceRequest/${id}`).join(',')],
+                  ])
+                : [],
+            ] as const,
         ),
       ]);
     }

@@ -4,6 +4,7 @@ import type { ResourceDefinition } from '../fhir/resource-definition.js';
 import { ResourceStore } from '../fhir/store/resource-store.js';
 import type { ResourceValidator } from '../fhir/validation/resource-validator.js';
 import type { AudienceRule } from './audience.js';
+import type { RedactionRule } from './redaction.js';
 import { Repository } from './repository.js';
 import { systemPrincipal } from './system-principal.js';
 
@@ -16,6 +17,8 @@ export interface RepositoriesOptions {
   readonly baseUrl: string;
   /** The service's own rule about whom its resources are for; system principals bypass it. */
   readonly audience?: AudienceRule;
+  /** How much of each resource a caller is shown (see Redactions); system principals see all. */
+  readonly redaction?: RedactionRule;
 }
 
 /**
@@ -33,8 +36,8 @@ export class Repositories {
 
   /** For a request: bound to the verified token's context. */
   forCaller(caller: AuthContext): Repository {
-    const { db, validator, baseUrl, audience } = this.options;
-    return new Repository(caller, db, this.store, this.definitions, validator, baseUrl, audience);
+    const { db, validator, baseUrl, audience, redaction } = this.options;
+    return new Repository(caller, db, this.store, this.definitions, validator, baseUrl, audience, redaction);
   }
 
   /** For a background worker, acting as the named system principal (see systemPrincipal). */

@@ -1,6 +1,7 @@
 import type { ExtractResource, Resource, ResourceType } from '@medplum/fhirtypes';
 import type { AuthContext } from '../auth/auth-context.js';
 import type { Audience, AudienceRule } from './audience.js';
+import type { Redactions, RedactionRule } from './redaction.js';
 import { assertPermitted } from '../auth/require-permission.js';
 import { ResourceAccess, type Grant } from '../auth/resource-access.js';
 import type { ScopeAction } from '../auth/scopes.js';
@@ -30,7 +31,10 @@ export interface TypedSearchResult<T extends Resource> extends Omit<SearchResult
  * from a REST handler, a FHIR handler or a worker, passes the caller's SMART scopes and patient
  * compartment here. Another patient's resource reads as not found (404) and cannot be written
  * (403); a search sees only what the caller may see, so pages and totals count nothing else.
- * Every write is validated against base R4 and the type's profile before it is stored.
+ * Every write is validated against base R4 and the type's profile before it is stored. What a
+ * read, vread, history or search returns (what `_include` adds too) passes the caller's
+ * Redactions; what a write path reads (readForWrite) and returns is whole, so a write never
+ * stores a redacted copy.
  */
 export class Repository {
   constructor(
@@ -41,9 +45,11 @@ export class Repository {
     private readonly validator: ResourceValidator,
     private readonly baseUrl: string,
     private readonly audienceRule?: AudienceRule,
+    private readonly redactionRule?: RedactionRule,
   ) {}
 
   private audience: Promise<Audience> | undefined;
+  private redactions: Promise<Redactions> | undefined;
 
   async read<K extends ResourceType>(
     type: K,
@@ -53,7 +59,7 @@ export class Repository {
     const access = await this.access(type, 'r', options.partOf, options.q);
     const resource = await this.store.read(type, id, options.q);
     access.assertReadable(resource);
-    return resource as ExtractResource<K>;
+    return (await this.shown([resource], options.q))[0] as ExtractResource<K>;
   }
 
   /**
@@ -77,7 +83,7 @@ export class Repository {
     const access = await this.access(type, 'r');
     const resource = await this.store.vread(type, id, versionId);
     access.assertReadable(resource);
-    return resource as ExtractResource<K>;
+    return (await this.shown([resource]))[0] as ExtractResource<K>;
   }
 
   /** A page of versions, newest first, and how many there are; 404 when any is not the caller's. */
@@ -97,7 +103,15 @@ export class Repository {
         access.assertReadable(version.resource);
       }
     }
-    return { versions, total };
+    const shown = await this.shown(
+      versions.flatMap((version) => (version.resource ? [version.resource] : [])),
+    );
+    return {
+      versions: versions.map((version) =>
+        version.resource ? { ...version, resource: shown.shift() } : version,
+      ),
+      total,
+    };
   }
 
   async search<T extends Resource = Resource>(
@@ -106,7 +120,11 @@ export class Repository {
   ): Promise<TypedSearchResult<T>> {
     const access = await this.access(request.resourceType, 's', options.partOf, options.q);
     const result = await this.store.search(access.restrictSearch(request, this.definitions), options.q);
-    return result as TypedSearchResult<T>;
+    const [matches, included] = await Promise.all([
+      this.shown(result.matches, options.q),
+      this.shown(result.included, options.q),
+    ]);
+    return { ...result, matches, included } as TypedSearchResult<T>;
   }
 
   /**
@@ -166,6 +184,16 @@ export class Repository {
       }
       await this.store.delete(type, id, tx);
     });
+  }
+
+  /** What the caller is shown of resources they may read: each through its type's Redaction. */
+  private async shown(resources: Resource[], q?: Queryable): Promise<Resource[]> {
+    if (!this.redactionRule || resources.length === 0) {
+      return resources;
+    }
+    this.redactions ??= this.redactionRule(this.caller, q);
+    const redactions = await this.redactions;
+    return resources.map((resource) => redactions.get(resource.resourceType)?.(resource) ?? resource);
   }
 
   /** Runs fn in one transaction; pass the Queryable it gets on as `q`. */
