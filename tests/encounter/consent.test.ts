@@ -375,3 +375,60 @@ describe('consent gates disclosure', () => {
     expect(urls(res.body)).toEqual([NOTE_EXTENSION, TOPIC_EXTENSION]);
   });
 });
+
+describe('consent gates disclosure of group sessions', () => {
+  it("when a group session includes a referral without consent, then that patient's clinician sees their own Encounter of it without topics or note, through both APIs, while a consenting attendee's clinician and the peer supporter see them", async () => {
+    const peer = await peerSupporterKnownToSessions(t);
+    const unshared = await referralWithPeerSupporter(t, peer, { consent: { shareWithCareTeam: false } });
+    const shared = await referralWithPeerSupporter(t, peer);
+    await consentKnownToSessions(t, unshared.referralId, false);
+    await consentKnownToSessions(t, shared.referralId, true);
+    const logged = await as(t, await userToken(peer))
+      .post('/api/encounter/sessions')
+      .send({
+        attendees: [{ referralId: unshared.referralId }, { referralId: shared.referralId }],
+        mode: 'in-person',
+        start: past(3),
+        end: past(2),
+        topics: ['community-connection'],
+        note: 'Group: everyone spoke.',
+      });
+    expect(logged.status).toBe(201);
+    const group = logged.body.encounter.reference as string;
+    const own = (patient: string) =>
+      `Encounter/${
+        (logged.body.attendees as { patient: string; encounter: { reference: string } }[])
+          .find((a) => a.patient === patient)!
+          .encounter.reference.split('/')[1]
+      }`;
+
+    const withheldFrom = await clinicianOf(unshared.patient);
+    const child = await withheldFrom.get(`/fhir/Encounter?patient=${unshared.patient}&part-of=${group}`);
+    expect(ids(entries(child.body))).toEqual([own(unshared.patient)]);
+    const [withheld] = entries<Encounter>(child.body);
+    expect(withheld!.extension).toBeUndefined();
+    expect(withheld!.meta?.security).toEqual([REDACTED]);
+    expect((await withheldFrom.get(`/fhir/${group}`)).status).toBe(404);
+    const rest = await withheldFrom.get(`/api/encounter/sessions/${logged.body.id}`);
+    expectContract(rest, 'getSession');
+    expect(rest.status).toBe(200);
+    expect(rest.body).toMatchObject({ kind: 'group', status: 'completed', mode: 'in-person', topics: [] });
+    expect(rest.body.encounter.reference).toBe(own(unshared.patient));
+    expect(rest.body.note).toBeUndefined();
+    const listed = await withheldFrom.get('/api/encounter/sessions');
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((s: { id: string; topics: string[] }) => [s.id, s.topics])).toEqual([
+      [logged.body.id, []],
+    ]);
+
+    const sharedWith = await clinicianOf(shared.patient);
+    const theirs = await sharedWith.get(`/fhir/${own(shared.patient)}`);
+    expect(urls(theirs.body)).toEqual([NOTE_EXTENSION, TOPIC_EXTENSION]);
+    expect((await sharedWith.get(`/api/encounter/sessions/${logged.body.id}`)).body.note).toBe(
+      'Group: everyone spoke.',
+    );
+
+    const whole = await as(t, await userToken(peer)).get(`/fhir/${group}`);
+    expect(urls(whole.body)).toEqual([NOTE_EXTENSION, TOPIC_EXTENSION]);
+  });
+});

@@ -241,11 +241,26 @@ export class SessionWorkflow {
 
   private async view(repo: Repository, q: Queryable, row: SessionRow): Promise<SessionView> {
     // The primary resource through the caller's repository: a session they may not see is 404.
-    const encounter = row.encounterId ? await repo.read('Encounter', row.encounterId, { q }) : undefined;
+    const encounterId = this.encounterSeenBy(repo, row);
+    const encounter = encounterId ? await repo.read('Encounter', encounterId, { q }) : undefined;
     const appointment = row.appointmentId
       ? await repo.read('Appointment', row.appointmentId, { q })
       : undefined;
     return sessionView(row, { ...(encounter ? { encounter } : {}), ...(appointment ? { appointment } : {}) });
+  }
+
+  /**
+   * The Encounter a caller sees a logged session by. Someone in a patient's context (a clinician
+   * launched with the patient, a patient token) sees a group session by the patient's own
+   * Encounter, partOf the group's: the group's has no subject, so it is not in their view.
+   */
+  private encounterSeenBy(repo: Repository, row: SessionRow): string | undefined {
+    const patient = repo.caller.patient ? `Patient/${repo.caller.patient}` : undefined;
+    const own =
+      row.kind === 'group' && patient
+        ? row.attendees.find((attendee) => attendee.patient === patient)?.encounterId
+        : undefined;
+    return own ?? row.encounterId;
   }
 
   private async plannedSession(tx: Queryable, appointmentId: string): Promise<SessionRow> {
