@@ -432,3 +432,33 @@ describe('consent gates disclosure of group sessions', () => {
     expect(urls(whole.body)).toEqual([NOTE_EXTENSION, TOPIC_EXTENSION]);
   });
 });
+
+describe('consent withdrawn', () => {
+  it("when the referral's ServiceRequest is updated without its Consent, then the clinician no longer sees the notes of its past sessions nor its outcomes", async () => {
+    const peer = await peerSupporterKnownToSessions(t);
+    const { referralId, patient } = await referralWithPeerSupporter(t, peer);
+    await consentKnownToSessions(t, referralId, true);
+    const logged = await as(t, await userToken(peer))
+      .post('/api/encounter/sessions')
+      .send({ referralId, mode: 'virtual', start: past(3), end: past(2), note: 'Before withdrawal.' });
+    expect(logged.status).toBe(201);
+    const { questionnaireResponse } = await outcome(patient, referralId);
+    const clinician = await clinicianOf(patient);
+    expect(urls((await clinician.get(`/fhir/${logged.body.encounter.reference}`)).body)).toEqual([
+      NOTE_EXTENSION,
+    ]);
+    expect((await clinician.get(`/fhir/${questionnaireResponse}`)).status).toBe(200);
+
+    const current = (await fhirClient(t).get(`/fhir/ServiceRequest/${referralId}`)).body;
+    const { supportingInfo: _consent, ...withdrawn } = current;
+    const updated = await fhirClient(t).put(`/fhir/ServiceRequest/${referralId}`).send(withdrawn);
+    expect(updated.status).toBe(200);
+    await consentKnownToSessions(t, referralId, false);
+
+    const after = await clinician.get(`/fhir/${logged.body.encounter.reference}`);
+    expect(after.body.extension).toBeUndefined();
+    expect(after.body.meta.security).toEqual([REDACTED]);
+    expect((await clinician.get(`/api/encounter/sessions/${logged.body.id}`)).body.note).toBeUndefined();
+    expect((await clinician.get(`/fhir/${questionnaireResponse}`)).status).toBe(404);
+  });
+});
