@@ -261,7 +261,7 @@ describe('consent gates disclosure', () => {
     expect(appointment.status).toBe('booked');
   });
 
-  it('when a clinician reads sessions through REST, then the session of the referral without consent has no topics and no note', async () => {
+  it('when a clinician reads sessions through REST, then the session of the referral without consent has no topics and no note and says contentWithheld', async () => {
     const clinician = await clinicianOf(made.patient);
     const list = await clinician.get('/api/encounter/sessions?limit=10');
     expectContract(list, 'listSessions');
@@ -274,15 +274,22 @@ describe('consent gates disclosure', () => {
       topics: ['coping-strategies'],
       note: 'Shared: a good week.',
     });
+    expect(byId.get(made.shared.sessionId)).not.toHaveProperty('contentWithheld');
     for (const id of [made.unshared.sessionId, made.plannedUnshared.sessionId]) {
-      expect(byId.get(id)?.topics).toEqual([]);
+      expect(byId.get(id)).toMatchObject({ topics: [], contentWithheld: true });
       expect(byId.get(id)?.note).toBeUndefined();
     }
 
     const one = await clinician.get(`/api/encounter/sessions/${made.unshared.sessionId}`);
     expectContract(one, 'getSession');
     expect(one.status).toBe(200);
-    expect(one.body).toMatchObject({ status: 'completed', mode: 'phone', minutes: 60, topics: [] });
+    expect(one.body).toMatchObject({
+      status: 'completed',
+      mode: 'phone',
+      minutes: 60,
+      topics: [],
+      contentWithheld: true,
+    });
     expect(one.body.attendees).toEqual([
       {
         referralId: made.unshared.referralId,
@@ -357,6 +364,7 @@ describe('consent gates disclosure', () => {
       const one = await reader.get(`/api/encounter/sessions/${made.unshared.sessionId}`);
       expect(one.status).toBe(200);
       expect(one.body).toMatchObject({ topics: ['coping-strategies'], note: 'Private: a hard week.' });
+      expect(one.body).not.toHaveProperty('contentWithheld');
 
       const responses = await reader.get(`/fhir/QuestionnaireResponse?patient=${made.patient}`);
       expect(ids(entries(responses.body))).toEqual(
@@ -412,7 +420,13 @@ describe('consent gates disclosure of group sessions', () => {
     const rest = await withheldFrom.get(`/api/encounter/sessions/${logged.body.id}`);
     expectContract(rest, 'getSession');
     expect(rest.status).toBe(200);
-    expect(rest.body).toMatchObject({ kind: 'group', status: 'completed', mode: 'in-person', topics: [] });
+    expect(rest.body).toMatchObject({
+      kind: 'group',
+      status: 'completed',
+      mode: 'in-person',
+      topics: [],
+      contentWithheld: true,
+    });
     expect(rest.body.encounter.reference).toBe(own(unshared.patient));
     expect(rest.body.note).toBeUndefined();
     const listed = await withheldFrom.get('/api/encounter/sessions');

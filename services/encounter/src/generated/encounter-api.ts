@@ -180,9 +180,14 @@ export interface components {
             };
             topics: components["schemas"]["Topic"][];
             note?: string;
+            /**
+             * @description Present when the session's topics and note are withheld from the caller: a clinician outside the program, for a referral that records no consent to share session information with the care team (the FHIR resource is labelled REDACTED). `topics` is then empty and `note` absent whatever the session holds.
+             * @constant
+             */
+            contentWithheld?: true;
             cancellationReason?: string;
             appointment?: components["schemas"]["VersionedReference"];
-            /** @description The Encounter of a logged one-to-one session, or the group's Encounter. */
+            /** @description The Encounter of a logged one-to-one session, or the group's Encounter (for a caller in a patient's context, that patient's own Encounter, partOf the group's). */
             encounter?: components["schemas"]["VersionedReference"];
             /** Format: date-time */
             lastUpdated: string;

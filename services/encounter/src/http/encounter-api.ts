@@ -143,6 +143,7 @@ function toApiSession(session: SessionView): Schemas['Session'] {
     peerSupporter: session.peerSupporter,
     topics: session.topics as Schemas['Topic'][],
     ...(session.note ? { note: session.note } : {}),
+    ...(session.contentWithheld ? { contentWithheld: true as const } : {}),
     ...(session.cancellationReason ? { cancellationReason: session.cancellationReason } : {}),
     ...(session.appointment ? { appointment: session.appointment } : {}),
     ...(session.encounter ? { encounter: session.encounter } : {}),

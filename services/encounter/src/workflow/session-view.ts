@@ -1,4 +1,5 @@
 import type { Appointment, Encounter } from '@medplum/fhirtypes';
+import { isRedacted } from '@peerbridge/shared';
 import type { Mode, SessionKind, SessionStatus } from '../domain/session.js';
 import { SESSION_NOTE_EXTENSION, SESSION_TOPIC_EXTENSION, SESSION_TYPE_SYSTEM } from '../fhir/codes.js';
 import type { SessionAttendeeRow, SessionRow } from '../store/session-tables.js';
@@ -16,6 +17,8 @@ export interface SessionView {
   readonly peerSupporter: { practitioner: string; practitionerRole: string };
   readonly topics: readonly string[];
   readonly note: string | undefined;
+  /** Topics and note withheld from the caller (no consent to share them with the care team). */
+  readonly contentWithheld: boolean;
   readonly cancellationReason: string | undefined;
   readonly appointment: { reference: string; versionId: string } | undefined;
   readonly encounter: { reference: string; versionId: string } | undefined;
@@ -66,6 +69,7 @@ export function sessionView(
     note: encounter
       ? encounter.extension?.find((e) => e.url === SESSION_NOTE_EXTENSION)?.valueString
       : appointment?.comment,
+    contentWithheld: isRedacted(primary),
     cancellationReason: appointment?.cancelationReason?.text,
     appointment: versioned(appointment),
     encounter: versioned(encounter),

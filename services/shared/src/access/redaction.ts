@@ -32,11 +32,18 @@ export const REDACTED: Readonly<Coding> = Object.freeze({
   display: 'redacted',
 });
 
+/** Whether `resource` is labelled REDACTED (something in it was withheld from the reader). */
+export function isRedacted(resource: Resource): boolean {
+  return (resource.meta?.security ?? []).some(
+    (label) => label.system === REDACTED.system && label.code === REDACTED.code,
+  );
+}
+
 /** `resource` labelled REDACTED in meta.security (once), so the reader knows something was withheld. */
 export function markRedacted<T extends Resource>(resource: T): T {
-  const security = resource.meta?.security ?? [];
-  if (security.some((label) => label.system === REDACTED.system && label.code === REDACTED.code)) {
+  if (isRedacted(resource)) {
     return resource;
   }
+  const security = resource.meta?.security ?? [];
   return { ...resource, meta: { ...resource.meta, security: [...security, { ...REDACTED }] } };
 }
