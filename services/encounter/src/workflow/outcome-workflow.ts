@@ -214,7 +214,7 @@ export class OutcomeWorkflow {
     return attendee.encounterId ? { reference: `Encounter/${attendee.encounterId}` } : undefined;
   }
 
-  /** The peer supporter's PractitionerRole, or a coordinator's Practitioner; a system client: none. */
+  /** The peer supporter's PractitionerRole, or a coordinator's; a system client: none. */
   private async authorOf(
     tx: Queryable,
     repo: Repository,
