@@ -249,6 +249,22 @@ describe('recordOutcome: bad input is refused with the field named, and nothing 
     expect(await storedFor(patient)).toEqual({ responses: 0, observations: 0 });
   });
 
+  it("when the session named is another referral's, then 409 naming sessionId and nothing is stored", async () => {
+    const { peer, referralId, patient, api } = await peerWithReferral();
+    const { referralId: otherReferral } = await referralWithPeerSupporter(t, peer);
+    const session = await api
+      .post('/api/encounter/sessions')
+      .send({ referralId: otherReferral, mode: 'phone', start: past(2), end: past(1) });
+    expect(session.status).toBe(201);
+    const res = await api
+      .post('/api/encounter/outcomes')
+      .send(phq9Outcome(referralId, 5, { sessionId: session.body.id }));
+    expectContract(res, 'recordOutcome');
+    expect(res.status).toBe(409);
+    expect(res.body.issue[0].expression).toEqual(['sessionId']);
+    expect(await storedFor(patient)).toEqual({ responses: 0, observations: 0 });
+  });
+
   it('when a clinician records an outcome, then 403: only the peer supporter and the program do', async () => {
     const { referralId, patient } = await peerWithReferral();
     const res = await as(t, await userToken('clinician-1'))
@@ -306,6 +322,24 @@ describe('FHIR create of a QuestionnaireResponse', () => {
     expect(res.status).toBe(201);
     expect(res.body.resourceType).toBe('QuestionnaireResponse');
     expect(await storedFor(patient)).toEqual({ responses: 1, observations: 0 });
+  });
+
+  it('when a peer supporter POSTs a response for a patient not on their caseload, then 403 and nothing is stored', async () => {
+    const { patient } = await peerWithReferral();
+    const stranger = await peerSupporterKnownToSessions(t);
+    const res = await as(t, await userToken(stranger))
+      .post('/fhir/QuestionnaireResponse')
+      .send(phq9Response(patient, 5));
+    expect(res.status).toBe(403);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+    expect(await storedFor(patient)).toEqual({ responses: 0, observations: 0 });
+  });
+
+  it("when the referral's peer supporter POSTs a response for their patient, then it is stored and scored", async () => {
+    const { patient, api } = await peerWithReferral();
+    const res = await api.post('/fhir/QuestionnaireResponse').send(phq9Response(patient, 5));
+    expect(res.status).toBe(201);
+    expect(await storedFor(patient)).toEqual({ responses: 1, observations: 2 });
   });
 
   it.each([
