@@ -1,6 +1,7 @@
 import {
   requireAuth,
   restApi,
+  type Database,
   type OpenApiDocument,
   type Repositories,
   type ResourcePermission,
@@ -12,7 +13,6 @@ import type { CallerRoles } from '../workflow/caller-roles.js';
 import type { SessionWorkflow } from '../workflow/session-workflow.js';
 import type { SessionView } from '../workflow/session-view.js';
 import type { OutcomeWorkflow } from '../workflow/outcome-workflow.js';
-import type { Database } from '@peerbridge/shared';
 import { outcomeRoutes } from './outcome-routes.js';
 
 type Schemas = components['schemas'];

@@ -1,13 +1,11 @@
-import { requireAuth, type Repositories } from '@peerbridge/shared';
+import { requireAuth, type Database, type Repositories } from '@peerbridge/shared';
 import type { Response, Router } from 'express';
 import type { components, operations } from '../generated/encounter-api.js';
 import type { Band, InstrumentId, Threshold } from '../domain/instruments/index.js';
 import type { TrendPoint } from '../domain/outcome-trend.js';
 import type { CallerRoles } from '../workflow/caller-roles.js';
-import type { PatientOutcomeTrend } from '../workflow/outcome-trend-query.js';
-import { patientOutcomeTrend } from '../workflow/outcome-trend-query.js';
+import { patientOutcomeTrend, type PatientOutcomeTrend } from '../workflow/outcome-trend-query.js';
 import type { OutcomeWorkflow, StoredOutcome } from '../workflow/outcome-workflow.js';
-import type { Database } from '@peerbridge/shared';
 
 type Schemas = components['schemas'];
 

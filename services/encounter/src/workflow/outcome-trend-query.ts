@@ -1,5 +1,5 @@
 import type { Observation } from '@medplum/fhirtypes';
-import { notFound, parseSearchRequest, type Repository } from '@peerbridge/shared';
+import { notFound, parseSearchRequest, type Queryable, type Repository } from '@peerbridge/shared';
 import type { CallerRole } from '../domain/caller-role.js';
 import {
   GAD_7,
@@ -17,7 +17,6 @@ import {
 } from '../domain/outcome-trend.js';
 import { OBSERVATION } from '../fhir/resource-definitions.js';
 import { patientsOfPeerSupporter } from '../store/care-team-view.js';
-import type { Queryable } from '@peerbridge/shared';
 
 export interface PatientOutcomeTrend {
   readonly patient: string;

@@ -7,13 +7,13 @@ import type {
   Reference,
 } from '@medplum/fhirtypes';
 import {
+  badRequest,
+  conflict,
   forbidden,
   invalidResource,
   notFound,
-  conflict,
   ownPractitionerId,
   unprocessable,
-  badRequest,
   type Database,
   type Queryable,
   type Repository,

@@ -112,7 +112,7 @@ export function fhirRouter(options: FhirRouterOptions): Router {
               return caller.create(resource, { q });
             }
             const created = await writes.create(resource, caller, q);
-            if ('issues' in created && !('resourceType' in created)) {
+            if (!('resourceType' in created)) {
               issues = created.issues;
               return created.resource;
             }
