@@ -22,7 +22,11 @@ const REQUEST_HEADERS = { accept: 'application/fhir+json', 'content-type': 'appl
 
 async function run(job: LoadJob): Promise<RawResult | FixedRateRawResult> {
   const next = nextRequest(job);
-  const requestHeaders = { ...headers(job.token), ...REQUEST_HEADERS };
+  const requestHeaders = {
+    ...headers(job.token),
+    ...REQUEST_HEADERS,
+    ...(job.requests.kind === 'post' ? { 'content-type': job.requests.contentType } : {}),
+  };
   if (job.pace.kind === 'closed-loop') {
     return runClosedLoop(job, job.pace.connections, requestHeaders, next);
   }
@@ -60,11 +64,15 @@ async function runClosedLoop(
   })) as unknown as RawResult;
 }
 
-/** A new ServiceRequest for each create; the given paths in turn for reads. */
+/** A new ServiceRequest for each create; the same body for each post; the given paths in turn for reads. */
 function nextRequest(job: LoadJob): () => OneRequest {
   if (job.requests.kind === 'create') {
     const { path } = job.requests;
     return () => ({ path, body: serviceRequestBody() });
+  }
+  if (job.requests.kind === 'post') {
+    const { path, body } = job.requests;
+    return () => ({ path, body });
   }
   const { paths } = job.requests;
   let n = 0;

@@ -38,13 +38,17 @@ export interface FixedRate {
   readonly requestsPerSecond: number;
 }
 
-/** POST a new ServiceRequest to path each time, or GET the paths in turn. */
+/**
+ * POST a new ServiceRequest to path each time, GET the paths in turn, or POST the same body (of
+ * the given media type) to path each time.
+ */
 export type LoadRequests =
   | { readonly kind: 'create'; readonly path: string }
-  | { readonly kind: 'read'; readonly paths: readonly string[] };
+  | { readonly kind: 'read'; readonly paths: readonly string[] }
+  | { readonly kind: 'post'; readonly path: string; readonly body: string; readonly contentType: string };
 
 export function methodOf(requests: LoadRequests): 'POST' | 'GET' {
-  return requests.kind === 'create' ? 'POST' : 'GET';
+  return requests.kind === 'read' ? 'GET' : 'POST';
 }
 
 export interface LoadResult {

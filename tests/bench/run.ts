@@ -6,6 +6,7 @@ import { signToken } from '../support/tokens.js';
 import { createBenchDatabase, type BenchDatabase } from './bench-database.js';
 import { measureCreateAtFixedRate } from './create-at-fixed-rate.js';
 import { runEventBench } from './event-section.js';
+import { runOutcomeBench } from './outcome-section.js';
 import { runSuggestionsBench } from './suggestions-section.js';
 import { BENCH_AUDIENCE, benchConfig } from './peerbridge-server.js';
 import {
@@ -23,7 +24,8 @@ import { measureTokenVerification } from './token-verification.js';
  * `npm run bench`: the cost of verifying a bearer token, PeerBridge against a bare Express + pg
  * baseline on the same PostgreSQL (throughput in a closed loop, then create latency at a fixed
  * rate), then search latency at 1,000 and 100,000 rows, then suggestions over rosters of 1,000
- * and 10,000 peer supporters. PeerBridge runs with SMART authorization
+ * and 10,000 peer supporters, then event delivery, then recordOutcome against a FHIR create of
+ * the same QuestionnaireResponse. PeerBridge runs with SMART authorization
  * on, trusting a real local issuer (tests/support/test-issuer.ts) whose signed JWT every
  * PeerBridge request carries. Each database section works in a database of its own, created from
  * DATABASE_URL and dropped at the end.
@@ -69,6 +71,16 @@ const token = await signToken({
   subject: 'peerbridge-bench',
   expiresIn: 3600,
 });
+
+// `npm run bench -- outcomes`: the outcome questionnaire section alone.
+if (process.argv[2] === 'outcomes') {
+  try {
+    process.exitCode = (await runOutcomeBench(adminUrl, poolSize, issuer.url, token)) ? 0 : 1;
+  } finally {
+    await releaseSharedTestIssuer();
+  }
+  process.exit();
+}
 const databases: BenchDatabase[] = [];
 const database = async (label: string) => {
   const created = await createBenchDatabase(adminUrl, label);
@@ -118,8 +130,10 @@ try {
   printSearchScaling(scaling);
   const suggestionsMet = await runSuggestionsBench(adminUrl, poolSize, issuer.url);
   const eventsMet = await runEventBench(adminUrl, poolSize);
+  const outcomesMet = await runOutcomeBench(adminUrl, poolSize, issuer.url, token);
   // A missed target fails the run, so CI or a script can act on it.
-  process.exitCode = verificationMet && throughputMet && fixedRateMet && suggestionsMet && eventsMet ? 0 : 1;
+  process.exitCode =
+    verificationMet && throughputMet && fixedRateMet && suggestionsMet && eventsMet && outcomesMet ? 0 : 1;
 } finally {
   for (const created of databases) {
     await created.drop();

@@ -1,5 +1,12 @@
 import { expect } from '@jest/globals';
-import type { Appointment, Encounter } from '@medplum/fhirtypes';
+import type {
+  Appointment,
+  Encounter,
+  Observation,
+  Questionnaire,
+  QuestionnaireResponse,
+} from '@medplum/fhirtypes';
+import { phq9Outcome, phq9Response } from '../encounter/support/outcomes.js';
 import { waitFor } from '../support/wait-for.js';
 import { assignedCareTeam } from './care-team-resources.js';
 import type { Admin } from './route-matrix-cases.js';
@@ -68,4 +75,52 @@ export function sessionBody(made: Record<string, string>, when: 'future' | 'past
   return when === 'future'
     ? { referralId: made.referralId, mode: 'in-person', start: at(48), end: at(49) }
     : { referralId: made.referralId, mode: 'in-person', start: at(-4), end: at(-3) };
+}
+
+/** A PHQ-9 QuestionnaireResponse of the patient, as a FHIR client POSTs it (scored: item 9 = 0). */
+export function outcomeResponse(patient: string): QuestionnaireResponse {
+  return phq9Response(`Patient/${patient}`, 5);
+}
+
+/** A scored QuestionnaireResponse of the patient, created through /fhir. */
+export async function storedOutcomeResponse(
+  admin: Admin,
+  patient: string,
+): Promise<QuestionnaireResponse & { id: string }> {
+  const res = await admin((agent) =>
+    agent.post('/fhir/QuestionnaireResponse').send(outcomeResponse(patient)),
+  );
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
+/** The total-score Observation of a scored response of the patient. */
+export async function outcomeScore(admin: Admin, patient: string): Promise<Observation & { id: string }> {
+  const response = await storedOutcomeResponse(admin, patient);
+  const res = await admin((agent) =>
+    agent.get(
+      `/fhir/Observation?derived-from=QuestionnaireResponse/${response.id}&code=http://loinc.org|44261-6`,
+    ),
+  );
+  expect(res.body.total).toBe(1);
+  return res.body.entry[0].resource;
+}
+
+/** A published instrument: the same for every patient (Questionnaire is in no compartment). */
+export async function instrument(admin: Admin): Promise<Questionnaire & { id: string }> {
+  const res = await admin((agent) => agent.get('/fhir/Questionnaire/phq-9'));
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+/** A patient with an outcome recorded through recordOutcome, for the trend. */
+export async function patientWithOutcome(admin: Admin, patient: string): Promise<Record<string, string>> {
+  const { referralId } = await sessionReadyReferral(admin, patient);
+  const res = await admin((agent) => agent.post('/api/encounter/outcomes').send(phq9Outcome(referralId!, 5)));
+  expect(res.status).toBe(201);
+  return { patientId: patient };
+}
+
+export function outcomeBody(made: Record<string, string>): Record<string, unknown> {
+  return phq9Outcome(made.referralId!, 5);
 }

@@ -14,7 +14,13 @@ import {
 } from './care-team-resources.js';
 import { referralFor } from './referral-resources.js';
 import {
+  instrument,
+  outcomeBody,
+  outcomeResponse,
+  outcomeScore,
+  patientWithOutcome,
   plannedSession,
+  storedOutcomeResponse,
   sessionAppointment,
   sessionBody,
   sessionEncounter,
@@ -128,6 +134,16 @@ export const FHIR_CASES: Readonly<Record<string, TypeCase>> = {
   // The encounter service's types are read-only on /fhir too: sessions are made through its API.
   Encounter: { instances: [{ variant: 'session', make: sessionEncounter }] },
   Appointment: { instances: [{ variant: 'session', make: sessionAppointment }] },
+  // The instruments are published, not patient data: no patient token sees them (R4 puts
+  // Questionnaire in no compartment), user-level tokens read them; writes answer 405.
+  Questionnaire: { inPatientCompartment: false, instances: [{ variant: 'instrument', make: instrument }] },
+  // A QuestionnaireResponse is created on /fhir (scored like recordOutcome); its score
+  // Observations are read-only, made by scoring it.
+  QuestionnaireResponse: {
+    body: async (patient) => outcomeResponse(patient),
+    instances: [{ variant: 'outcome', make: storedOutcomeResponse }],
+  },
+  Observation: { instances: [{ variant: 'score', make: outcomeScore }] },
 };
 
 /**
@@ -280,6 +296,17 @@ export const REST_CASES: Readonly<Record<string, OperationCase>> = {
     body: () => ({ reason: 'The patient asked to move it' }),
   },
   recordNoShow: { own: 403, adminOnly: true, refusedByRole: true, user: 200, setup: plannedSession },
+  // Outcomes are recorded by the referral's peer supporter or the program (a patient token is
+  // refused by its role); the trend of a patient is theirs to read, nobody else's (404).
+  recordOutcome: {
+    own: 403,
+    adminOnly: true,
+    refusedByRole: true,
+    user: 201,
+    setup: sessionReadyReferral,
+    body: (_, made) => outcomeBody(made),
+  },
+  getOutcomeTrend: { own: 200, setup: patientWithOutcome, query: () => ({ instrument: 'phq-9' }) },
 };
 
 async function peerSupporterOf(admin: Admin): Promise<Record<string, string>> {

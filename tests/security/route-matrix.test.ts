@@ -31,7 +31,8 @@ const aliceToken = () => patientAuthHeader(alice);
 // lets run the program (the referral service looks at the scopes alone).
 const coordinator = await rosterMember(admin, { role: 'coordinator' });
 const userToken = () => authHeader('user/*.cruds', { fhirUser: `Practitioner/${coordinator}` });
-const unrelatedScopeToken = () => patientAuthHeader(alice, 'patient/Observation.rs');
+// A scope for a type no route serves (Observation is the encounter service's now).
+const unrelatedScopeToken = () => patientAuthHeader(alice, 'patient/Immunization.rs');
 
 interface Operation {
   readonly operationId: string;

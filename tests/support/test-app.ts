@@ -10,6 +10,7 @@ import {
   createValidator,
   EventBus,
   migrateServices,
+  seedServices,
   serviceWorkers,
   parseConfig,
   type Config,
@@ -67,6 +68,7 @@ export async function startTestApp(
   await migrateServices(db, services);
   const logger = options.logger ?? createLogger({ level: config.logLevel, service: 'test', silent: true });
   const validator = createValidator();
+  await seedServices(services, { config, db, logger, validator });
   const bus = options.withEvents ? await EventBus.start({ db, config, logger }) : undefined;
   const workers = bus ? serviceWorkers(services, { config, db, logger, validator, bus }) : undefined;
   await workers?.start();

@@ -18,6 +18,20 @@ import { careTeamEventsConsumer } from './workflow/care-team-events-consumer.js'
 import { referralEventsConsumer } from './workflow/referral-events-consumer.js';
 import { ENCOUNTER_SCHEMA } from './workflow/session-events.js';
 import { SessionWorkflow } from './workflow/session-workflow.js';
+import { outcomeWriteHandlers } from './http/fhir-write-handlers.js';
+import type { SafetyEscalation } from './domain/safety-concern.js';
+import { OutcomeWorkflow } from './workflow/outcome-workflow.js';
+import { seedQuestionnaires } from './workflow/questionnaire-seed.js';
+
+/**
+ * Safety flags are raised by the `safety` branch's SafetyWorkflow; until it is merged a PHQ-9
+ * with item 9 above 0 fails (500, nothing stored) rather than being stored without its flag.
+ */
+const SAFETY_ESCALATION_AT_MERGE: SafetyEscalation = {
+  raise() {
+    throw new Error('safety escalation is wired at merge');
+  },
+};
 
 function repositoriesFor({ config, db, validator }: ServiceContext) {
   const roles = new CallerRoles(db, config.publicBaseUrl);
@@ -46,10 +60,13 @@ export const encounterService: ServiceModule = {
     const { config, db, validator } = context;
     const { repositories, roles } = repositoriesFor(context);
     const router = Router();
+    const outcomes = new OutcomeWorkflow(db, SAFETY_ESCALATION_AT_MERGE, config.publicBaseUrl);
     router.use(
       '/api/encounter',
       encounterApi({
         sessions: new SessionWorkflow(db),
+        outcomes,
+        db,
         roles,
         repositories,
         document: loadOpenApiDocument(ENCOUNTER_OPENAPI_PATH, config.publicBaseUrl),
@@ -62,10 +79,12 @@ export const encounterService: ServiceModule = {
         definitions: ENCOUNTER_RESOURCES,
         repositories,
         validator,
+        writeHandlers: outcomeWriteHandlers(outcomes),
       }),
     );
     return router;
   },
+  seed: (context) => seedQuestionnaires(repositoriesFor(context).repositories.forSystem('encounter-seed')),
   workers: (context) =>
     eventWorkers({
       service: 'encounter',

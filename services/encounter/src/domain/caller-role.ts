@@ -19,3 +19,12 @@ export function assertMayRunSessions(
     throw forbidden('Only peer supporters and program coordinators plan and log sessions');
   }
 }
+
+/** Outcome questionnaires are recorded through the REST API by the same people who log sessions. */
+export function assertMayRecordOutcomes(
+  role: CallerRole,
+): asserts role is Extract<CallerRole, { kind: 'program' | 'peer-supporter' }> {
+  if (role.kind !== 'program' && role.kind !== 'peer-supporter') {
+    throw forbidden("Only the referral's peer supporter and program coordinators record outcomes");
+  }
+}

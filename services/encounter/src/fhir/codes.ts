@@ -17,6 +17,9 @@ export const SESSION_NOTE_EXTENSION = `${PEERBRIDGE_FHIR_BASE}/StructureDefiniti
 /** Profiles every Encounter and Appointment the service writes is validated against. */
 export const ENCOUNTER_PROFILE = `${PEERBRIDGE_FHIR_BASE}/StructureDefinition/peerbridge-encounter`;
 export const APPOINTMENT_PROFILE = `${PEERBRIDGE_FHIR_BASE}/StructureDefinition/peerbridge-appointment`;
+/** Profiles every outcome QuestionnaireResponse and score Observation is validated against. */
+export const QUESTIONNAIRE_RESPONSE_PROFILE = `${PEERBRIDGE_FHIR_BASE}/StructureDefinition/peerbridge-questionnaire-response`;
+export const OUTCOME_OBSERVATION_PROFILE = `${PEERBRIDGE_FHIR_BASE}/StructureDefinition/peerbridge-outcome-observation`;
 /** UCUM minutes, for Encounter.length. */
 export const UCUM = 'http://unitsofmeasure.org';
 

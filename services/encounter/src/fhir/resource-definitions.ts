@@ -1,5 +1,10 @@
 import { defineResource, type Interaction } from '@peerbridge/shared';
-import { APPOINTMENT_PROFILE, ENCOUNTER_PROFILE } from './codes.js';
+import {
+  APPOINTMENT_PROFILE,
+  ENCOUNTER_PROFILE,
+  OUTCOME_OBSERVATION_PROFILE,
+  QUESTIONNAIRE_RESPONSE_PROFILE,
+} from './codes.js';
 
 /**
  * Sessions change only through the encounter API (plan, log, cancel, no-show), so the FHIR
@@ -35,12 +40,12 @@ export const APPOINTMENT = defineResource({
 
 /**
  * The instruments PeerBridge scores (fhir-profiles/encounter/Questionnaire-*.json), served as
- * published: read and search only.
+ * published: read and search only (seeded at start-up, see workflow/questionnaire-seed.ts).
  */
 export const QUESTIONNAIRE = defineResource({
   type: 'Questionnaire',
   interactions: READ_ONLY,
-  searchParameters: ['name', 'code', 'status', 'version', 'title'],
+  searchParameters: ['url', 'name', 'code', 'status', 'version', 'title'],
 });
 
 /**
@@ -49,6 +54,7 @@ export const QUESTIONNAIRE = defineResource({
  */
 export const QUESTIONNAIRE_RESPONSE = defineResource({
   type: 'QuestionnaireResponse',
+  profile: QUESTIONNAIRE_RESPONSE_PROFILE,
   interactions: [...READ_ONLY, 'create'],
   searchParameters: [
     'patient',
@@ -65,6 +71,7 @@ export const QUESTIONNAIRE_RESPONSE = defineResource({
 /** Scores derived from QuestionnaireResponses (US Core Screening Assessment searches and more). */
 export const OBSERVATION = defineResource({
   type: 'Observation',
+  profile: OUTCOME_OBSERVATION_PROFILE,
   interactions: READ_ONLY,
   searchParameters: [
     'patient',

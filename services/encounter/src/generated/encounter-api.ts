@@ -102,6 +102,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record and score an outcome questionnaire
+         * @description Checks the answers against the instrument (every required item answered, each answer one
+         *     of the item's options, no unknown item), scores them as published, and stores in one
+         *     transaction the QuestionnaireResponse (status completed, subject the patient, basedOn the
+         *     referral's ServiceRequest, encounter when the session has one), the Observations of the
+         *     score and the `outcome.recorded` event. A PHQ-9 whose item 9 is above 0 raises a safety
+         *     flag in the same transaction. The referral's peer supporter or the program only.
+         */
+        post: operations["recordOutcome"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patients/{patientId}/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The patient's id (as in `Patient/<id>`). */
+                patientId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The trend of one instrument's scores, with reliable change and recovery
+         * @description Computed from the stored score Observations the caller may see: the series with dates and
+         *     bands, baseline (first) and latest, change, reliable improvement and deterioration,
+         *     caseness; for PHQ-9 and GAD-7 also recovery and reliable recovery over the pair as NHS
+         *     Talking Therapies defines them. Every threshold is given with its source. 404 when the
+         *     patient is not one the caller may see.
+         */
+        get: operations["getOutcomeTrend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -211,6 +263,99 @@ export interface components {
                 };
                 expression?: string[];
             }[];
+        };
+        /**
+         * @description An instrument PeerBridge scores (its Questionnaire is /fhir/Questionnaire/<id>).
+         * @enum {string}
+         */
+        InstrumentId: "phq-9" | "gad-7" | "swemwbs" | "ucla-3" | "qpr-15";
+        /** @description One item's answer, as one of its answer options (valueCoding) or as the option's score (value). */
+        OutcomeAnswer: {
+            linkId: string;
+            valueCoding?: {
+                system?: string;
+                code: string;
+                display?: string;
+            };
+            value?: number;
+        } & (unknown | unknown);
+        OutcomeInput: {
+            referralId: components["schemas"]["Id"];
+            /** @description The instrument's Questionnaire canonical URL, optionally with `|version`. */
+            questionnaire: string;
+            answers: components["schemas"]["OutcomeAnswer"][];
+            sessionId?: components["schemas"]["Id"];
+            /**
+             * Format: date-time
+             * @description When it was answered; now when absent. Not in the future.
+             */
+            authored?: string;
+        };
+        Band: {
+            code: string;
+            display: string;
+        };
+        Threshold: {
+            value: number;
+            source: string;
+        };
+        RecordedOutcome: {
+            instrument: components["schemas"]["InstrumentId"];
+            questionnaireResponse: components["schemas"]["VersionedReference"];
+            observations: components["schemas"]["VersionedReference"][];
+            /** @description The reported total (SWEMWBS: the metric score). */
+            score: number;
+            /** @description The sum of the item scores before any conversion. */
+            raw: number;
+            band?: components["schemas"]["Band"];
+            /** @description True when PHQ-9 item 9 was answered above 0 and a safety flag was raised. */
+            safetyFlagRaised?: boolean;
+        };
+        TrendPoint: {
+            effective: string;
+            score: number;
+            band?: components["schemas"]["Band"];
+            encounter?: string;
+        };
+        PairedScores: {
+            effective: string;
+            phq9: number;
+            gad7: number;
+        };
+        /** @description Recovery over the PHQ-9 + GAD-7 pair (NHS Talking Therapies), from the first and latest sessions with both. */
+        Recovery: {
+            pairs: components["schemas"]["PairedScores"][];
+            baseline?: components["schemas"]["PairedScores"];
+            latest?: components["schemas"]["PairedScores"];
+            caseAtBaseline: boolean;
+            caseAtLatest: boolean;
+            recovery: boolean;
+            reliableImprovement: boolean;
+            reliableDeterioration: boolean;
+            reliableRecovery: boolean;
+            thresholds: {
+                phq9Caseness: components["schemas"]["Threshold"];
+                phq9ReliableChange: components["schemas"]["Threshold"];
+                gad7Caseness: components["schemas"]["Threshold"];
+                gad7ReliableChange: components["schemas"]["Threshold"];
+            };
+        };
+        OutcomeTrend: {
+            patient: string;
+            instrument: components["schemas"]["InstrumentId"];
+            series: components["schemas"]["TrendPoint"][];
+            baseline?: components["schemas"]["TrendPoint"];
+            latest?: components["schemas"]["TrendPoint"];
+            change?: number;
+            reliableImprovement: boolean;
+            reliableDeterioration: boolean;
+            casenessAtBaseline?: boolean;
+            casenessAtLatest?: boolean;
+            thresholds: {
+                reliableChange?: components["schemas"]["Threshold"];
+                caseness?: components["schemas"]["Threshold"];
+            };
+            recovery?: components["schemas"]["Recovery"];
         };
     };
     responses: {
@@ -475,6 +620,69 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    recordOutcome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OutcomeInput"];
+            };
+        };
+        responses: {
+            /** @description Recorded and scored. */
+            201: {
+                headers: {
+                    /** @description URL of the QuestionnaireResponse. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordedOutcome"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getOutcomeTrend: {
+        parameters: {
+            query: {
+                instrument: components["schemas"]["InstrumentId"];
+            };
+            header?: never;
+            path: {
+                /** @description The patient's id (as in `Patient/<id>`). */
+                patientId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trend. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutcomeTrend"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
     };

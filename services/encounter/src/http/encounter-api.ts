@@ -1,6 +1,7 @@
 import {
   requireAuth,
   restApi,
+  type Database,
   type OpenApiDocument,
   type Repositories,
   type ResourcePermission,
@@ -11,11 +12,15 @@ import type { SessionRequest, SessionStatus } from '../domain/session.js';
 import type { CallerRoles } from '../workflow/caller-roles.js';
 import type { SessionWorkflow } from '../workflow/session-workflow.js';
 import type { SessionView } from '../workflow/session-view.js';
+import type { OutcomeWorkflow } from '../workflow/outcome-workflow.js';
+import { outcomeRoutes } from './outcome-routes.js';
 
 type Schemas = components['schemas'];
 
 export interface EncounterApiOptions {
   readonly sessions: SessionWorkflow;
+  readonly outcomes: OutcomeWorkflow;
+  readonly db: Database;
   readonly roles: CallerRoles;
   readonly repositories: Repositories;
   readonly document: OpenApiDocument;
@@ -30,6 +35,8 @@ const PERMISSIONS: Record<keyof operations, ResourcePermission> = {
   getSession: { resourceType: 'Encounter', action: 'r' },
   cancelSession: { resourceType: 'Appointment', action: 'u' },
   recordNoShow: { resourceType: 'Appointment', action: 'u' },
+  recordOutcome: { resourceType: 'QuestionnaireResponse', action: 'c' },
+  getOutcomeTrend: { resourceType: 'Observation', action: 's' },
 };
 
 /** The REST API of openapi/encounter.yaml, mounted at /api/encounter on the shared REST kit. */
@@ -37,7 +44,10 @@ export function encounterApi(options: EncounterApiOptions): Router {
   return restApi({
     document: options.document,
     permissions: PERMISSIONS,
-    routes: (router) => routes(router, options),
+    routes: (router) => {
+      routes(router, options);
+      outcomeRoutes(router, options);
+    },
   });
 }
 

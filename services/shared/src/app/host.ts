@@ -20,6 +20,16 @@ export async function migrateServices(db: Database, services: readonly ServiceMo
   }
 }
 
+/** Runs each service's seed (after migrating, before serving). */
+export async function seedServices(
+  services: readonly ServiceModule[],
+  context: ServiceContext,
+): Promise<void> {
+  for (const service of services) {
+    await service.seed?.(context);
+  }
+}
+
 /** The validator every service shares: base R4, required bindings (R4's and PeerBridge's), PeerBridge profiles. */
 export function createValidator(): ResourceValidator {
   const published = publishedResources().map(({ resource }) => resource);
@@ -69,6 +79,13 @@ export async function hostServices(
     throw error;
   }
   const validator = createValidator();
+  try {
+    await seedServices(services, { config, db, logger, validator });
+  } catch (error) {
+    await bus.stop(5000);
+    await db.close();
+    throw error;
+  }
   const app = createApp({
     config,
     db,

@@ -33,6 +33,12 @@ export interface ServiceModule {
   readonly resources: readonly ResourceDefinition[];
   createRouter(context: ServiceContext): Router;
   /**
+   * Writes the resources the service publishes (e.g. the encounter service's Questionnaires)
+   * into its FHIR store, through a system Repository, after its migrations and before it serves:
+   * idempotent, and safe when replicas start together.
+   */
+  seed?(context: ServiceContext): Promise<void>;
+  /**
    * Its background workers (the relay of its outbox, its event consumers), which the host
    * starts with the service and stops on SIGTERM: the all-in-one process runs every service's,
    * a service run alone its own.

@@ -7,7 +7,7 @@ import { compileSearchExpression, type SearchExpression } from './search/search-
 export type Interaction =
   'read' | 'vread' | 'update' | 'delete' | 'history-instance' | 'create' | 'search-type';
 
-export type SearchParameterType = 'token' | 'reference' | 'date' | 'string';
+export type SearchParameterType = 'token' | 'reference' | 'date' | 'string' | 'uri';
 
 export interface SearchParameterDefinition {
   readonly name: string;
@@ -74,7 +74,7 @@ export const ALL_INTERACTIONS: readonly Interaction[] = [
   'search-type',
 ];
 
-const SUPPORTED_TYPES = new Set<string>(['token', 'reference', 'date', 'string']);
+const SUPPORTED_TYPES = new Set<string>(['token', 'reference', 'date', 'string', 'uri']);
 
 /**
  * Builds a definition from official R4 search parameter names, so every expression and type is

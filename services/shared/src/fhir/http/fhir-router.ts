@@ -1,5 +1,5 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import type { Resource } from '@medplum/fhirtypes';
+import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import { badRequest, methodNotAllowed, outcome } from '../../errors/operation-outcome-error.js';
 import type { Queryable } from '../../db/database.js';
 import type { Repositories } from '../../access/repositories.js';
@@ -20,14 +20,27 @@ import { queryPairs } from './query-pairs.js';
  * directly. Each gets the caller's repository, through which it makes every read and write.
  */
 export interface WriteHandlers {
-  /** q is the transaction to write in when the create is conditional. */
-  create?(resource: Resource, repo: Repository, q: Queryable | undefined): Promise<Resource>;
+  /**
+   * q is the transaction to write in when the create is conditional. A handler that stored the
+   * resource with reservations (a QuestionnaireResponse it could not score) returns them as
+   * `issues`: warnings the client gets with `Prefer: return=OperationOutcome`.
+   */
+  create?(
+    resource: Resource,
+    repo: Repository,
+    q: Queryable | undefined,
+  ): Promise<Resource | CreatedWithIssues>;
   update?(
     resource: Resource & { id: string },
     expectedVersion: number | undefined,
     repo: Repository,
   ): Promise<Resource>;
   delete?(type: Resource['resourceType'], id: string, repo: Repository): Promise<void>;
+}
+
+export interface CreatedWithIssues {
+  readonly resource: Resource;
+  readonly issues: readonly OperationOutcomeIssue[];
 }
 
 export interface FhirRouterOptions {
@@ -93,8 +106,18 @@ export function fhirRouter(options: FhirRouterOptions): Router {
         post: async (req, res) => {
           const caller = repo(res, 'c');
           const resource = validated(req);
-          const create = (q: Queryable | undefined) =>
-            writes.create ? writes.create(resource, caller, q) : caller.create(resource, { q });
+          let issues: readonly OperationOutcomeIssue[] = [];
+          const create = async (q: Queryable | undefined): Promise<Resource> => {
+            if (!writes.create) {
+              return caller.create(resource, { q });
+            }
+            const created = await writes.create(resource, caller, q);
+            if (!('resourceType' in created)) {
+              issues = created.issues;
+              return created.resource;
+            }
+            return created as Resource;
+          };
           const ifNoneExist = req.get('if-none-exist');
           if (ifNoneExist !== undefined) {
             const criteria = [...new URLSearchParams(ifNoneExist.slice(ifNoneExist.indexOf('?') + 1))];
@@ -106,9 +129,10 @@ export function fhirRouter(options: FhirRouterOptions): Router {
               resource,
               create,
             );
-            return respondWithVersion(req, res, created ? 201 : 200, stored, baseUrl);
+            return respondWithVersion(req, res, created ? 201 : 200, stored, baseUrl, issues);
           }
-          respondWithVersion(req, res, 201, await create(undefined), baseUrl);
+          const stored = await create(undefined);
+          respondWithVersion(req, res, 201, stored, baseUrl, issues);
         },
       };
     }
@@ -217,18 +241,18 @@ function respondWithVersion(
   status: number,
   resource: Resource,
   baseUrl: string,
+  issues: readonly OperationOutcomeIssue[] = [],
 ): void {
   versionHeaders(res, resource);
   res.setHeader('Location', versionUrl(resource, baseUrl));
   switch (preferences(req).return) {
     case 'minimal':
       return sendFhir(res, status, undefined);
-    case 'OperationOutcome':
-      return sendFhir(
-        res,
-        status,
-        outcome('information', 'informational', `${resource.resourceType}/${resource.id} saved`),
-      );
+    case 'OperationOutcome': {
+      // FHIR R4 http.html (Prefer): the outcome of the write, its hints and warnings included.
+      const saved = outcome('information', 'informational', `${resource.resourceType}/${resource.id} saved`);
+      return sendFhir(res, status, { ...saved, issue: [...saved.issue!, ...issues] });
+    }
     default:
       return sendFhir(res, status, resource);
   }

@@ -61,13 +61,11 @@ function addRows(
         rows.tokens.push({ param, ...token });
       }
       return;
-    case 'reference': {
-      const target = typed.type === 'Reference' ? normalizeReference(value.reference, baseUrl) : undefined;
-      if (target) {
+    case 'reference':
+      for (const target of referenceTargets(typed, baseUrl)) {
         rows.references.push({ param, target });
       }
       return;
-    }
     case 'date': {
       const range =
         typed.type === 'Period'
@@ -85,7 +83,33 @@ function addRows(
         rows.strings.push({ param, value: text, normalized: normalizeString(text) });
       }
       return;
+    case 'uri':
+      // A uri is matched exactly (FHIR search, "uri"): it shares the string table, where the
+      // exact index on `value` serves it, and is kept as written in both columns.
+      if (typeof typed.value === 'string') {
+        rows.strings.push({ param, value: typed.value, normalized: typed.value });
+      }
+      return;
   }
+}
+
+/**
+ * A Reference's target, or a canonical's (`QuestionnaireResponse.questionnaire`): as written and,
+ * when it names a version (`url|1.0.0`), also without it, so that a search by the bare canonical
+ * URL finds responses to any version, as FHIR's canonical reference search does.
+ */
+function referenceTargets(typed: TypedValue, baseUrl: string): string[] {
+  const value = typed.value as Record<string, unknown>;
+  if (typed.type === 'Reference') {
+    const target = normalizeReference(value.reference, baseUrl);
+    return target ? [target] : [];
+  }
+  if (typed.type === 'canonical' && typeof typed.value === 'string') {
+    const [url = ''] = typed.value.split('|');
+    const targets = new Set([typed.value, url].map((form) => normalizeReference(form, baseUrl)));
+    return [...targets].filter((target): target is string => target !== undefined);
+  }
+  return [];
 }
 
 function tokensOf(typed: TypedValue): { system: string | null; code: string }[] {

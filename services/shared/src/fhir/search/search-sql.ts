@@ -119,6 +119,10 @@ function filterCondition(
         'search_string',
         anyOf(filter.values.map((value) => stringCondition(filter, value, params))),
       );
+    case 'uri':
+      // Exact, case-sensitive match (FHIR search, "uri"); :below and :above are not supported.
+      rejectModifier(filter);
+      return lookup('search_string', `value = ANY(${params.add(filter.values)}::text[])`);
   }
 }
 
@@ -265,6 +269,7 @@ function sortExpression(schema: string, key: SortKey): string {
     reference: ['search_reference', 'target', 'target'],
     date: ['search_date', 'low', 'high'],
     string: ['search_string', 'normalized', 'normalized'],
+    uri: ['search_string', 'value', 'value'],
   };
   const [table, ascending, descending] = column[parameter.type];
   const name = parameter.name.replace(/[^a-z-]/g, '');
