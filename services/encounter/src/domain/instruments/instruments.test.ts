@@ -89,11 +89,12 @@ describe('outcome instruments and their published Questionnaires', () => {
   it('when the encounter Questionnaires and CodeSystems are validated as R4 by the project validator, then each passes', () => {
     const validator = createValidator();
     // Outcome score and answer CodeSystems, session type and topic; five instruments; the
-    // session extensions and the Encounter and Appointment profiles.
+    // session extensions and the Encounter, Appointment, QuestionnaireResponse and outcome
+    // Observation profiles.
     expect(published.map((resource) => resource.resourceType).sort()).toEqual([
       ...Array(4).fill('CodeSystem'),
       ...Array(5).fill('Questionnaire'),
-      ...Array(4).fill('StructureDefinition'),
+      ...Array(6).fill('StructureDefinition'),
     ]);
     for (const resource of published) {
       expect(() => validator.validate(resource)).not.toThrow();
