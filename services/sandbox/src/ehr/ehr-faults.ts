@@ -3,11 +3,11 @@ import express, { type RequestHandler, type Router } from 'express';
 /**
  * Failures the sandbox EHR shows on purpose, so tests (and demos) can watch PeerBridge ride out
  * an EHR outage against the real server rather than a mock: an HTTP status (503 and 429 with
- * `Retry-After`, 500), a response that is not FHIR (an HTML error page, truncated JSON), or a
+ * `Retry-After`, 500, 401 as for a token the EHR no longer takes), a response that is not FHIR (an HTML error page, truncated JSON), or a
  * hang (the request is held, then answered normally). A fault lasts `count` requests or
  * `seconds`, whichever ends first, and targets the FHIR API or the token endpoint.
  */
-export type EhrFaultKind = 503 | 429 | 500 | 'hang' | 'html' | 'truncated';
+export type EhrFaultKind = 503 | 429 | 500 | 401 | 'hang' | 'html' | 'truncated';
 export type EhrFaultTarget = 'fhir' | 'token';
 
 export interface EhrFault {
@@ -23,7 +23,7 @@ export interface EhrFault {
   readonly hangMs?: number;
 }
 
-const KINDS: readonly EhrFaultKind[] = [503, 429, 500, 'hang', 'html', 'truncated'];
+const KINDS: readonly EhrFaultKind[] = [503, 429, 500, 401, 'hang', 'html', 'truncated'];
 const TARGETS: readonly EhrFaultTarget[] = ['fhir', 'token'];
 
 interface ActiveFault extends EhrFault {
@@ -74,6 +74,16 @@ export class EhrFaults {
             .status(200)
             .type('application/fhir+json')
             .send('{"resourceType":"Bundle","type":"searchset","entry":[{"res');
+          return;
+        case 401:
+          res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+          res
+            .status(401)
+            .type('application/fhir+json')
+            .send({
+              resourceType: 'OperationOutcome',
+              issue: [{ severity: 'error', code: 'login', diagnostics: 'sandbox EHR fault' }],
+            });
           return;
         default:
           if (fault.kind !== 500) {
