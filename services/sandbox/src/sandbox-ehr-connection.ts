@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { signingKeyOf, type Config, type EhrConnection } from '@peerbridge/shared';
+import { EHR_WRITE_BACK_TYPES } from './ehr/ehr-capability-statement.js';
 import type { SandboxBackendClient } from './provider-configuration.js';
 import { sandboxEhrBaseUrl, sandboxIssuer } from './sandbox-issuer.js';
 
@@ -11,24 +12,7 @@ export const SANDBOX_EHR_CONNECTION_ID = 'sandbox-ehr';
 const SANDBOX_EHR_SCOPES = [
   'system/Patient.rs',
   'system/ServiceRequest.rs',
-  'system/Task.cruds',
-  'system/CareTeam.cruds',
-  'system/Encounter.cruds',
-  'system/Procedure.cruds',
-  'system/QuestionnaireResponse.cruds',
-  'system/Observation.cruds',
-  'system/Flag.cruds',
-  'system/Communication.cruds',
-];
-const SANDBOX_EHR_WRITE_BACK = [
-  'Task',
-  'CareTeam',
-  'Encounter',
-  'Procedure',
-  'QuestionnaireResponse',
-  'Observation',
-  'Flag',
-  'Communication',
+  ...EHR_WRITE_BACK_TYPES.map((type) => `system/${type}.cruds`),
 ];
 
 /**
@@ -48,7 +32,7 @@ export function withSandboxEhrConnection(config: Config): Config {
     clientId: SANDBOX_EHR_CONNECTION_CLIENT_ID,
     signingKey: signingKeyOf(privateKey, 'ES384'),
     scopes: Object.freeze(SANDBOX_EHR_SCOPES),
-    writeBack: Object.freeze(SANDBOX_EHR_WRITE_BACK),
+    writeBack: Object.freeze([...EHR_WRITE_BACK_TYPES]),
     intake: Object.freeze({ mode: 'task' as const, intervalSeconds: 30 }),
     requestTimeoutMs: 10_000,
   });

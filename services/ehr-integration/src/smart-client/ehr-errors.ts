@@ -17,12 +17,11 @@ export class EhrUnavailableError extends Error {
   }
 
   static from(error: unknown, operation: string): EhrUnavailableError {
-    const name = error instanceof Error ? error.name : 'Error';
-    return new EhrUnavailableError(
-      operation,
-      undefined,
-      name === 'TimeoutError' ? 'timed out' : 'unreachable',
-    );
+    // Duck-typed: fetch's DOMException may come from another realm. PeerBridge aborts a request
+    // only when its timeout fires, so an abort is a timeout too.
+    const name = (error as { name?: unknown } | undefined)?.name;
+    const timedOut = name === 'TimeoutError' || name === 'AbortError';
+    return new EhrUnavailableError(operation, undefined, timedOut ? 'timed out' : 'unreachable');
   }
 }
 

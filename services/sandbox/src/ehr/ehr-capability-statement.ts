@@ -1,11 +1,7 @@
 import type { CapabilityStatement } from '@medplum/fhirtypes';
 
-/** Resource types the sandbox EHR serves: its demo data, and what PeerBridge writes back. */
-export const EHR_RESOURCE_TYPES = [
-  'Organization',
-  'Practitioner',
-  'Patient',
-  'ServiceRequest',
+/** What PeerBridge writes back to an EHR (issue 13, item 5). */
+export const EHR_WRITE_BACK_TYPES = [
   'Task',
   'CareTeam',
   'Encounter',
@@ -14,6 +10,15 @@ export const EHR_RESOURCE_TYPES = [
   'Observation',
   'Flag',
   'Communication',
+] as const;
+
+/** Resource types the sandbox EHR serves: its demo data, and what PeerBridge writes back. */
+export const EHR_RESOURCE_TYPES = [
+  'Organization',
+  'Practitioner',
+  'Patient',
+  'ServiceRequest',
+  ...EHR_WRITE_BACK_TYPES,
   'Consent',
 ] as const;
 
