@@ -215,4 +215,50 @@ describe('the sandbox EHR (Medplum FHIR router at /sandbox/ehr/fhir)', () => {
       .set('Authorization', `Bearer ${ehrToken}`)
       .expect(200);
   });
+
+  it('when the launch page is opened, then it lists the dozen patients and the registered app', async () => {
+    const res = await request(t.app).get('/sandbox/ehr/launch').expect(200);
+    expect(res.text.match(/<option value="ehr-patient-\d\d">/g)).toHaveLength(12);
+    expect(res.text).toContain('<option value="peerbridge-demo-app">');
+  });
+
+  it('when a launch is started, then the app is opened with PeerBridge as iss and the patient in launch', async () => {
+    const res = await request(t.app)
+      .get('/sandbox/ehr/launch/start')
+      .query({
+        patient: ehrPatientId(5),
+        app: 'peerbridge-demo-app',
+        launch_url: 'http://localhost:4321/launch.html?scope=launch',
+      })
+      .expect(303);
+    const target = new URL(res.headers.location!);
+    expect(target.origin + target.pathname).toBe('http://localhost:4321/launch.html');
+    expect(target.searchParams.get('scope')).toBe('launch');
+    expect(target.searchParams.get('iss')).toBe(`${t.baseUrl}/fhir`);
+    expect(JSON.parse(Buffer.from(target.searchParams.get('launch')!, 'base64url').toString())).toEqual({
+      patient: ehrPatientId(5),
+    });
+  });
+
+  it.each([
+    [
+      'a launch URL off this machine',
+      { patient: ehrPatientId(1), app: 'peerbridge-demo-app', launch_url: 'https://evil.example/launch' },
+      'launch_url must be a loopback http(s) URL',
+    ],
+    [
+      'an unknown patient',
+      { patient: 'nobody', app: 'peerbridge-demo-app', launch_url: 'http://localhost:1/launch' },
+      'patient must be a patient of this EHR',
+    ],
+    [
+      'an unregistered app',
+      { patient: ehrPatientId(1), app: 'stranger', launch_url: 'http://localhost:1/launch' },
+      'app must be a registered SMART app',
+    ],
+  ])('when a launch names %s, then it is refused with 400 and no redirect', async (_case, query, message) => {
+    const res = await request(t.app).get('/sandbox/ehr/launch/start').query(query).expect(400);
+    expect(res.text).toBe(message);
+    expect(res.headers.location).toBeUndefined();
+  });
 });

@@ -20,7 +20,9 @@ const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '
  */
 export function ehrLaunchPage(repo: FhirRepository, fhirBaseUrl: string): Router {
   const router = express.Router();
-  router.use(helmet());
+  // The form's answer redirects to the app's own origin: browsers would block that under helmet's
+  // default `form-action 'self'` (as on the sandbox's sign-in page).
+  router.use(helmet({ contentSecurityPolicy: { directives: { formAction: null } } }));
   router.get('/launch', async (_req, res, next) => {
     try {
       const patients = await repo.searchResources<Patient>({ resourceType: 'Patient', count: 1000 });
@@ -73,13 +75,13 @@ function launchPage(patients: readonly Patient[]): string {
 <body>
 <h1>Riverside Community Health Clinic (sandbox EHR)</h1>
 <form method="get" action="launch/start">
-<p><label>Patient <select name="patient" required>
+<p><label for="patient">Patient</label> <select id="patient" name="patient" required>
 ${options}
-</select></label></p>
-<p><label>App <select name="app">
+</select></p>
+<p><label for="app">App</label> <select id="app" name="app">
 ${apps}
-</select></label></p>
-<p><label>App launch URL <input name="launch_url" size="50" value="${escapeHtml(DEFAULT_LAUNCH_URL)}" required></label></p>
+</select></p>
+<p><label for="launch-url">App launch URL</label> <input id="launch-url" name="launch_url" size="50" value="${escapeHtml(DEFAULT_LAUNCH_URL)}" required></p>
 <button type="submit">Launch</button>
 </form>
 </body>
