@@ -17,6 +17,23 @@ const RS384_PEM = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
   type: 'pkcs8',
 }) as string;
 
+/**
+ * Counts the requests that really leave for `url`, by watching the global fetch the client
+ * uses (the requests still go to the sandbox): a count the client's own status cannot fake.
+ */
+function watchRequestsTo(url: string) {
+  const original = globalThis.fetch;
+  let count = 0;
+  globalThis.fetch = (input, init) => {
+    const target = input instanceof Request ? input.url : String(input);
+    if (target === url) {
+      count += 1;
+    }
+    return original(input, init);
+  };
+  return { count: () => count, stop: () => (globalThis.fetch = original) };
+}
+
 /** A clock the test moves, for the token cache and the back-off; the sandbox keeps real time. */
 function testClock() {
   let offsetMs = 0;
@@ -81,9 +98,15 @@ describe('SMART Backend Services client against the sandbox authorization server
 
   it('when three reads are made, then one token is requested and reused (RS384, configured token endpoint)', async () => {
     const client = sandboxEhrClient(t.config);
-    for (const _ of [1, 2, 3]) {
-      expect((await client.read('Patient', ehrPatientId(1))).id).toBe(ehrPatientId(1));
+    const tokenRequests = watchRequestsTo(`${t.baseUrl}/sandbox/auth/token`);
+    try {
+      for (const _ of [1, 2, 3]) {
+        expect((await client.read('Patient', ehrPatientId(1))).id).toBe(ehrPatientId(1));
+      }
+    } finally {
+      tokenRequests.stop();
     }
+    expect(tokenRequests.count()).toBe(1);
     expect(client.status()).toMatchObject({ id: 'sandbox-ehr', state: 'connected', tokenRequests: 1 });
   });
 
