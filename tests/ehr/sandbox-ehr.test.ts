@@ -261,4 +261,47 @@ describe('the sandbox EHR (Medplum FHIR router at /sandbox/ehr/fhir)', () => {
     expect(res.text).toBe(message);
     expect(res.headers.location).toBeUndefined();
   });
+
+  it('when a body is not JSON, then the EHR answers 400 with an OperationOutcome and creates nothing', async () => {
+    const before = (await ehr().search({
+      resourceType: 'Task',
+      searchParams: { _count: 1 },
+    })) as unknown as Bundle;
+    const res = await request(t.app)
+      .post('/sandbox/ehr/fhir/Task')
+      .set('Authorization', `Bearer ${ehrToken}`)
+      .set('Content-Type', 'application/fhir+json')
+      .send('{"resourceType": "Task", "status": ')
+      .expect(400);
+    expect(res.body.issue[0].code).toBe('structure');
+    const after = (await ehr().search({
+      resourceType: 'Task',
+      searchParams: { _count: 1 },
+    })) as unknown as Bundle;
+    expect(after.total).toBe(before.total);
+  });
+
+  it('when Tasks owned by the program are searched by _lastUpdated, then only those changed since are found, as intake polls', async () => {
+    const since = new Date().toISOString();
+    const owned = { owner: `Organization/${EHR_PROGRAM_ID}`, _lastUpdated: `gt${since}` };
+    const none = (await ehr().search({
+      resourceType: 'Task',
+      searchParams: owned,
+    })) as unknown as Bundle<Task>;
+    expect(none.total).toBe(0);
+    const created = (await ehr().create({
+      resourceType: 'Task',
+      body: {
+        resourceType: 'Task',
+        status: 'requested',
+        intent: 'order',
+        owner: { reference: `Organization/${EHR_PROGRAM_ID}` },
+      },
+    })) as unknown as Task;
+    const found = (await ehr().search({
+      resourceType: 'Task',
+      searchParams: owned,
+    })) as unknown as Bundle<Task>;
+    expect(found.entry?.map((entry) => entry.resource!.id)).toEqual([created.id]);
+  });
 });

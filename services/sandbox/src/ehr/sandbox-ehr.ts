@@ -65,8 +65,20 @@ export function createSandboxEhr(options: SandboxEhrOptions): SandboxEhr {
   fhir.use(ehrAccess({ issuer: options.issuer, jwks: options.jwks, audience: options.fhirBaseUrl }));
   fhir.use(express.json({ type: ['application/fhir+json', 'application/json'], limit: '5mb' }));
   fhir.use(fhirRouterHandler(fhirRouter, repository, options.fhirBaseUrl));
-  fhir.use(((error, _req, res, _next) => {
-    options.logger.error('sandbox EHR error', { error: { name: error.name, message: error.message } });
+  fhir.use(((error: { type?: unknown; name?: string }, _req, res, _next) => {
+    // A body that is not JSON is the client's error; its parser's message quotes the body.
+    if (error.type === 'entity.parse.failed' || error.type === 'entity.too.large') {
+      res
+        .status(error.type === 'entity.too.large' ? 413 : 400)
+        .type('application/fhir+json')
+        .send({
+          resourceType: 'OperationOutcome',
+          issue: [{ severity: 'error', code: 'structure', diagnostics: 'the body is not JSON' }],
+        });
+      return;
+    }
+    // By name only: a message may quote a resource.
+    options.logger.error('sandbox EHR error', { error: { name: error.name } });
     res
       .status(500)
       .type('application/fhir+json')
