@@ -10,6 +10,10 @@ const SANDBOX_LIBRARY = {
   name: 'oidc-provider',
   message: 'The authorization server library belongs to @peerbridge/sandbox.',
 };
+const SANDBOX_EHR_LIBRARY = {
+  name: '@medplum/fhir-router',
+  message: "Medplum's FHIR server code runs the sandbox EHR only (@peerbridge/sandbox).",
+};
 const SANDBOX_PACKAGE = {
   group: ['@peerbridge/sandbox', '@peerbridge/sandbox/*', '**/sandbox/src', '**/sandbox/src/**'],
   message: 'Only the development host (services/gateway) may import the development sandbox.',
@@ -48,7 +52,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [REPOSITORY_ONLY, SANDBOX_LIBRARY],
+          paths: [REPOSITORY_ONLY, SANDBOX_LIBRARY, SANDBOX_EHR_LIBRARY],
           patterns: [
             SANDBOX_PACKAGE,
             { group: ['**/fhir/store/*'], message: 'Use the caller-scoped Repository.' },
@@ -61,7 +65,10 @@ export default tseslint.config(
     // Not the shared kit either.
     files: ['services/shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [SANDBOX_LIBRARY], patterns: [SANDBOX_PACKAGE] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [SANDBOX_LIBRARY, SANDBOX_EHR_LIBRARY], patterns: [SANDBOX_PACKAGE] },
+      ],
     },
   },
   {

@@ -21,6 +21,7 @@ const SOURCES = {
   relative:
     "import { DEMO_USERS } from '../../../sandbox/src/demo-users.js';\nexport const x = DEMO_USERS;\n",
   library: "import Provider from 'oidc-provider';\nexport const x = Provider;\n",
+  ehrLibrary: "import { FhirRouter } from '@medplum/fhir-router';\nexport const x = FhirRouter;\n",
 };
 
 describe('who may import the development sandbox', () => {
@@ -31,6 +32,9 @@ describe('who may import the development sandbox', () => {
     ['services/referral/src/http/probe.ts', 'package'],
     ['services/referral/src/http/probe.ts', 'relative'],
     ['services/referral/src/http/probe.ts', 'library'],
+    ['services/shared/src/app/probe.ts', 'ehrLibrary'],
+    ['services/ehr-integration/src/smart-client/probe.ts', 'ehrLibrary'],
+    ['services/ehr-integration/src/smart-client/probe.ts', 'package'],
   ] as const)('when %s imports the sandbox (%s), then lint refuses it', async (file, kind) => {
     expect(await restrictedImports(file, SOURCES[kind])).toHaveLength(1);
   });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { referralService } from '@peerbridge/referral';
-import { encodeLaunch, runTokenCommand } from '@peerbridge/sandbox';
+import { ehrMrn, ehrPatientId, encodeLaunch, runTokenCommand } from '@peerbridge/sandbox';
 import { serviceRequest } from '../support/fixtures.js';
 import { startListeningTestApp, type ListeningTestApp } from '../support/test-app.js';
 import { startAppServer, type AppServer } from './app-server.js';
@@ -159,6 +159,37 @@ describe('a browser SMART app on another origin, with fhirclient in Chromium', (
         refreshed: true,
         referralsAfterRefresh: [referral],
       });
+      expect(failed).toEqual([]);
+      await page.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'when a clinician picks a patient and the app on the sandbox EHR’s launch page, then the app opens in that patient’s context and reads their referrals',
+    async () => {
+      const patient = ehrPatientId(2);
+      const referral = await referralFor(patient);
+      const page = await freshPage();
+      const failed = failedRequests(page);
+      await page.goto(`${peerBridge}/sandbox/ehr/launch`);
+      await page.getByLabel('Patient').selectOption({ label: `Hernández, Luis — 1975-11-02 — ${ehrMrn(2)}` });
+      await page.getByLabel('App', { exact: true }).selectOption('peerbridge-demo-app');
+      const scope = 'launch openid fhirUser offline_access patient/ServiceRequest.rs';
+      await page
+        .getByLabel('App launch URL')
+        .fill(`${app.origin}/launch.html?${new URLSearchParams({ scope })}`);
+      await page.getByRole('button', { name: 'Launch' }).click();
+      await signInAndAllow(page);
+
+      const result = await appResult(page);
+      expect(result).toMatchObject({ patient, encounter: null, needPatientBanner: false });
+      // Read from PeerBridge, before and after refreshing the token, as in the launch above.
+      expect([result.referrals, result.referralsAfterRefresh, result.refreshed]).toEqual([
+        [referral],
+        [referral],
+        true,
+      ]);
       expect(failed).toEqual([]);
       await page.close();
     },

@@ -100,12 +100,14 @@ export interface ListeningTestApp extends TestApp {
  */
 export async function startListeningTestApp(
   services: readonly ServiceModule[],
-  env: Record<string, string> = {},
+  /** Settings; a function of the app's address for those that must name it (an EHR_CONNECTIONS entry). */
+  env: Record<string, string> | ((baseUrl: string) => Record<string, string>) = {},
 ): Promise<ListeningTestApp> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const t = await startTestApp(services, { ...env, PUBLIC_BASE_URL: baseUrl });
+  const settings = typeof env === 'function' ? env(baseUrl) : env;
+  const t = await startTestApp(services, { ...settings, PUBLIC_BASE_URL: baseUrl });
   server.on('request', t.app);
   return {
     ...t,

@@ -8,3 +8,7 @@ export * from './demo-token.js';
 export { memoryAdapterFactory } from './memory-adapter.js';
 export { introspectionAndRevocation } from './token-endpoint-policies.js';
 export { runTokenCommand, TOKEN_COMMAND_USAGE } from './token-command.js';
+export { SANDBOX_EHR_MOUNT_PATH, sandboxEhrBaseUrl } from './sandbox-issuer.js';
+export * from './sandbox-ehr-connection.js';
+export * from './ehr/ehr-demo-data.js';
+export type { EhrFault, EhrFaultKind, EhrFaultTarget } from './ehr/ehr-faults.js';

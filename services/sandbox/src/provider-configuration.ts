@@ -1,11 +1,18 @@
-import { errors, type Client, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import {
+  errors,
+  type Client,
+  type ClientMetadata,
+  type Configuration,
+  type JWK,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
 import { assertSmartClientAssertion } from './client-assertion-rules.js';
 import { CLIENT_ASSERTION_ALGORITHMS, SANDBOX_INTROSPECTION_CLIENT, demoClients } from './demo-clients.js';
 import { findDemoUser } from './demo-users.js';
 import { escapeHtml } from './html.js';
 import { memoryAdapterFactory } from './memory-adapter.js';
 import { decodeLaunch, type LaunchContextStore } from './launch-context.js';
-import { generateCookieKeys, generateSigningKey } from './signing-key.js';
+import { generateCookieKeys } from './signing-key.js';
 import { introspectionAndRevocation } from './token-endpoint-policies.js';
 import {
   OPENID_AND_LAUNCH_SCOPES,
@@ -29,9 +36,28 @@ export const TOKEN_LIFETIMES = Object.freeze({
 export interface SandboxSettings {
   /** Where the sandbox is mounted, e.g. /sandbox/auth; its pages link below it. */
   readonly mountPath: string;
-  /** The one resource server tokens are for: `{PUBLIC_BASE_URL}/fhir`. */
+  /** PeerBridge's FHIR API, `{PUBLIC_BASE_URL}/fhir`: the resource server tokens are for by default. */
   readonly fhirBaseUrl: string;
+  /**
+   * The sandbox EHR's FHIR API, `{PUBLIC_BASE_URL}/sandbox/ehr/fhir`: the other resource server,
+   * with its own audience, so a token for one is refused by the other.
+   */
+  readonly ehrFhirBaseUrl: string;
   readonly launchContexts: LaunchContextStore;
+  /** The key access tokens are signed with; the sandbox EHR verifies them with its public half. */
+  readonly signingKey: JWK;
+  /** Backend clients besides the demo ones (PeerBridge's EHR connections), with their audience. */
+  readonly backendClients: readonly SandboxBackendClient[];
+}
+
+/**
+ * A SMART Backend Services client registered with its public keys. Such a client sends no
+ * `resource` parameter (the specification has none), so its tokens are for `resource`.
+ */
+export interface SandboxBackendClient {
+  readonly clientId: string;
+  readonly publicJwks: readonly Record<string, unknown>[];
+  readonly resource: string;
 }
 
 function isBackendService(client: { grantTypes?: readonly string[] | undefined }): boolean {
@@ -41,9 +67,13 @@ function isBackendService(client: { grantTypes?: readonly string[] | undefined }
 /** oidc-provider settings for a SMART authorization server in front of PeerBridge's FHIR API. */
 export function providerConfiguration(settings: SandboxSettings): Configuration {
   const { fhirBaseUrl, launchContexts } = settings;
+  const resourceServers = new Set([fhirBaseUrl, settings.ehrFhirBaseUrl]);
+  const backendResources = new Map(
+    settings.backendClients.map((client) => [client.clientId, client.resource]),
+  );
   return {
     adapter: memoryAdapterFactory(),
-    clients: demoClients(),
+    clients: [...demoClients(), ...settings.backendClients.map(backendClientMetadata)],
     // The authorization code flow only: SMART App Launch uses no other, and the demo app is
     // registered for `code` alone, so discovery must not offer implicit or hybrid responses.
     responseTypes: ['code'],
@@ -51,7 +81,7 @@ export function providerConfiguration(settings: SandboxSettings): Configuration 
     clientAuthMethods: ['private_key_jwt', 'none', 'client_secret_basic'],
     enabledJWA: { clientAuthSigningAlgValues: [...CLIENT_ASSERTION_ALGORITHMS] },
     assertJwtClientAuthClaimsAndHeader: assertSmartClientAssertion,
-    jwks: { keys: [generateSigningKey()] },
+    jwks: { keys: [settings.signingKey] },
     cookies: { keys: generateCookieKeys() },
     ttl: { ...TOKEN_LIFETIMES },
     scopes: [...OPENID_AND_LAUNCH_SCOPES],
@@ -68,7 +98,7 @@ export function providerConfiguration(settings: SandboxSettings): Configuration 
     },
     extraParams: {
       aud: (_ctx, value) => {
-        if (value !== fhirBaseUrl) {
+        if (value === undefined || !resourceServers.has(value)) {
           throw new errors.InvalidRequest(`aud must be the FHIR base URL ${fhirBaseUrl}`);
         }
       },
@@ -111,16 +141,25 @@ export function providerConfiguration(settings: SandboxSettings): Configuration 
       ...introspectionAndRevocation(SANDBOX_INTROSPECTION_CLIENT.clientId),
       resourceIndicators: {
         enabled: true,
-        defaultResource: () => fhirBaseUrl,
+        // A registered backend's own resource server; for apps the `aud` they ask for.
+        defaultResource: (ctx, client) => {
+          const aud = ctx.oidc.params?.aud;
+          return (
+            (client && backendResources.get(client.clientId)) ??
+            (typeof aud === 'string' && resourceServers.has(aud) ? aud : fhirBaseUrl)
+          );
+        },
         useGrantedResource: () => true,
         getResourceServerInfo: (ctx, indicator, client) => {
-          if (indicator !== fhirBaseUrl) {
-            throw new errors.InvalidTarget(`the only resource server here is ${fhirBaseUrl}`);
+          if (!resourceServers.has(indicator)) {
+            throw new errors.InvalidTarget(
+              `the resource servers here are ${[...resourceServers].join(' and ')}`,
+            );
           }
           refuseScopesOfAnotherContext(ctx, isBackendService(client));
           return {
-            scope: resourceServerScope(ctx, fhirBaseUrl, isBackendService(client)),
-            audience: fhirBaseUrl,
+            scope: resourceServerScope(ctx, indicator, isBackendService(client)),
+            audience: indicator,
             accessTokenFormat: 'jwt',
             accessTokenTTL: isBackendService(client)
               ? TOKEN_LIFETIMES.ClientCredentials
@@ -136,6 +175,18 @@ export function providerConfiguration(settings: SandboxSettings): Configuration 
         out.error_description ?? '',
       )}</p>`;
     },
+  };
+}
+
+function backendClientMetadata(client: SandboxBackendClient): ClientMetadata {
+  return {
+    client_id: client.clientId,
+    client_name: `EHR connection client ${client.clientId}`,
+    grant_types: ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
+    token_endpoint_auth_method: 'private_key_jwt',
+    jwks: { keys: [...client.publicJwks] } as ClientMetadata['jwks'],
   };
 }
 

@@ -1,12 +1,19 @@
 import express, { type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
-import Provider from 'oidc-provider';
+import Provider, { type JWK } from 'oidc-provider';
 import type { Config, Logger } from '@peerbridge/shared';
 import { interactionRoutes } from './interaction-routes.js';
 import { LaunchContextStore } from './launch-context.js';
 import { offlineAccessPromptsConsent } from './offline-access.js';
 import { SANDBOX_MOUNT_PATH, sandboxIssuer } from './sandbox-issuer.js';
-import { TOKEN_LIFETIMES, providerConfiguration } from './provider-configuration.js';
+import {
+  TOKEN_LIFETIMES,
+  providerConfiguration,
+  type SandboxBackendClient,
+  type SandboxSettings,
+} from './provider-configuration.js';
+import { generateSigningKey } from './signing-key.js';
+import { sandboxEhrBaseUrl } from './sandbox-issuer.js';
 import { launchContextInTokenResponse } from './token-response.js';
 
 export { SANDBOX_MOUNT_PATH, sandboxIssuer };
@@ -18,11 +25,18 @@ export { SANDBOX_MOUNT_PATH, sandboxIssuer };
  * oidc-provider's in-memory adapter and its signing key is made at start-up: a restart forgets
  * everything, which is what a development sandbox wants.
  */
-export function createSandboxAuthServer(config: Config, logger: Logger): Router {
-  const settings = {
+export function createSandboxAuthServer(
+  config: Config,
+  logger: Logger,
+  options: { signingKey?: JWK; backendClients?: readonly SandboxBackendClient[] } = {},
+): Router {
+  const settings: SandboxSettings = {
     mountPath: SANDBOX_MOUNT_PATH,
     fhirBaseUrl: `${config.publicBaseUrl}/fhir`,
+    ehrFhirBaseUrl: sandboxEhrBaseUrl(config),
     launchContexts: new LaunchContextStore(TOKEN_LIFETIMES.Grant),
+    signingKey: options.signingKey ?? generateSigningKey(),
+    backendClients: options.backendClients ?? [],
   };
   const provider = new Provider(sandboxIssuer(config), providerConfiguration(settings));
   provider.proxy = true;

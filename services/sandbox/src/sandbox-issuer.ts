@@ -7,3 +7,11 @@ export const SANDBOX_MOUNT_PATH = '/sandbox/auth';
 export function sandboxIssuer(config: Pick<Config, 'publicBaseUrl'>): string {
   return `${config.publicBaseUrl}${SANDBOX_MOUNT_PATH}`;
 }
+
+/** Where the sandbox EHR is mounted; its FHIR API is below it at /fhir. */
+export const SANDBOX_EHR_MOUNT_PATH = '/sandbox/ehr';
+
+/** The sandbox EHR's FHIR base URL, also the audience of the tokens it accepts. */
+export function sandboxEhrBaseUrl(config: Pick<Config, 'publicBaseUrl'>): string {
+  return `${config.publicBaseUrl}${SANDBOX_EHR_MOUNT_PATH}/fhir`;
+}

@@ -1,4 +1,5 @@
 export * from './config/config.js';
+export * from './config/ehr-connections.js';
 export * from './logging/logger.js';
 export * from './logging/access-log.js';
 export * from './errors/operation-outcome-error.js';

@@ -15,6 +15,7 @@ import { restSecurity } from '../auth/smart-configuration.js';
 import { TokenVerifier } from '../auth/token-verifier.js';
 import type { Logger } from '../logging/logger.js';
 import { ResourceValidator } from '../fhir/validation/resource-validator.js';
+import { EHR_CLIENT_JWKS_PATH, ehrClientJwks } from './ehr-client-jwks.js';
 import type { HostExtension } from './host-extension.js';
 import { corsEnabled, crossOrigin } from './cross-origin.js';
 import type { ServiceModule } from './service-module.js';
@@ -111,6 +112,7 @@ export function createApp(options: AppOptions): Express {
     sendFhir(res, 200, metadata);
   });
   app.get('/fhir/.well-known/smart-configuration', smartConfigurationRoute(verifier));
+  app.get(EHR_CLIENT_JWKS_PATH, ehrClientJwks(config.ehrConnections));
 
   if (options.eventBus) {
     app.use('/api/events', eventsAdminApi({ bus: options.eventBus, publicBaseUrl: config.publicBaseUrl }));

@@ -1,4 +1,8 @@
 import os from 'node:os';
+import { ConfigError } from './config-error.js';
+import { parseEhrConnections, type EhrConnection } from './ehr-connections.js';
+
+export { ConfigError };
 
 /**
  * Runtime configuration, read from the environment once at start-up, validated and frozen.
@@ -33,6 +37,11 @@ export interface Config {
   readonly cors: CorsConfig;
   /** Event delivery; see EventConfig. */
   readonly events: EventConfig;
+  /**
+   * The EHRs PeerBridge connects to as a SMART Backend Services client (`EHR_CONNECTIONS`; see
+   * ehr-connections.ts). The development host adds one to the sandbox EHR when none is set.
+   */
+  readonly ehrConnections: readonly EhrConnection[];
 }
 
 /**
@@ -93,8 +102,6 @@ export interface IntrospectionClient {
   readonly clientSecret: string;
 }
 
-export class ConfigError extends Error {}
-
 const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'];
 
 export function parseConfig(env: Record<string, string | undefined>, defaults: { port: number }): Config {
@@ -133,6 +140,7 @@ export function parseConfig(env: Record<string, string | undefined>, defaults: {
       // pg-boss takes no heartbeat under 10 s.
       heartbeatSeconds: parseInteger(env, 'EVENT_HEARTBEAT_SECONDS', 30, 10, 3600),
     }),
+    ehrConnections: parseEhrConnections(env.EHR_CONNECTIONS),
   });
 }
 
