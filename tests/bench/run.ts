@@ -6,6 +6,7 @@ import { signToken } from '../support/tokens.js';
 import { createBenchDatabase, type BenchDatabase } from './bench-database.js';
 import { measureCreateAtFixedRate } from './create-at-fixed-rate.js';
 import { runEventBench } from './event-section.js';
+import { runSafetyBench } from './safety-section.js';
 import { runSuggestionsBench } from './suggestions-section.js';
 import { BENCH_AUDIENCE, benchConfig } from './peerbridge-server.js';
 import {
@@ -56,6 +57,15 @@ const issuer = await acquireSharedTestIssuer();
 if (process.argv[2] === 'suggestions') {
   try {
     process.exitCode = (await runSuggestionsBench(adminUrl, poolSize, issuer.url)) ? 0 : 1;
+  } finally {
+    await releaseSharedTestIssuer();
+  }
+  process.exit();
+}
+// `npm run bench -- safety`: the safety escalation section alone.
+if (process.argv[2] === 'safety') {
+  try {
+    process.exitCode = (await runSafetyBench(adminUrl, poolSize, issuer.url)) ? 0 : 1;
   } finally {
     await releaseSharedTestIssuer();
   }
@@ -118,8 +128,10 @@ try {
   printSearchScaling(scaling);
   const suggestionsMet = await runSuggestionsBench(adminUrl, poolSize, issuer.url);
   const eventsMet = await runEventBench(adminUrl, poolSize);
+  const safetyMet = await runSafetyBench(adminUrl, poolSize, issuer.url);
   // A missed target fails the run, so CI or a script can act on it.
-  process.exitCode = verificationMet && throughputMet && fixedRateMet && suggestionsMet && eventsMet ? 0 : 1;
+  process.exitCode =
+    verificationMet && throughputMet && fixedRateMet && suggestionsMet && eventsMet && safetyMet ? 0 : 1;
 } finally {
   for (const created of databases) {
     await created.drop();

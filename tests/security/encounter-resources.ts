@@ -1,5 +1,5 @@
 import { expect } from '@jest/globals';
-import type { Appointment, Encounter } from '@medplum/fhirtypes';
+import type { Appointment, Communication, Encounter, Flag } from '@medplum/fhirtypes';
 import { waitFor } from '../support/wait-for.js';
 import { assignedCareTeam } from './care-team-resources.js';
 import type { Admin } from './route-matrix-cases.js';
@@ -68,4 +68,36 @@ export function sessionBody(made: Record<string, string>, when: 'future' | 'past
   return when === 'future'
     ? { referralId: made.referralId, mode: 'in-person', start: at(48), end: at(49) }
     : { referralId: made.referralId, mode: 'in-person', start: at(-4), end: at(-3) };
+}
+
+/** A safety flag on the patient, raised by the program (no care team needed: coordinators are alerted). */
+async function raisedSafetyFlag(admin: Admin, patient: string): Promise<{ flagId: string; alert: string }> {
+  const res = await admin((agent) =>
+    agent
+      .post('/api/encounter/safety-flags')
+      .send({ patient: `Patient/${patient}`, description: 'Route matrix concern' }),
+  );
+  expect(res.status).toBe(201);
+  return { flagId: res.body.id, alert: res.body.alert.reference };
+}
+
+export async function safetyFlagOf(admin: Admin, patient: string): Promise<Record<string, string>> {
+  return { flagId: (await raisedSafetyFlag(admin, patient)).flagId };
+}
+
+export async function safetyFlagResource(admin: Admin, patient: string): Promise<Flag & { id: string }> {
+  const { flagId } = await raisedSafetyFlag(admin, patient);
+  const res = await admin((agent) => agent.get(`/fhir/Flag/${flagId}`));
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+export async function safetyAlertResource(
+  admin: Admin,
+  patient: string,
+): Promise<Communication & { id: string }> {
+  const { alert } = await raisedSafetyFlag(admin, patient);
+  const res = await admin((agent) => agent.get(`/fhir/${alert}`));
+  expect(res.status).toBe(200);
+  return res.body;
 }

@@ -15,6 +15,9 @@ import {
 import { referralFor } from './referral-resources.js';
 import {
   plannedSession,
+  safetyAlertResource,
+  safetyFlagOf,
+  safetyFlagResource,
   sessionAppointment,
   sessionBody,
   sessionEncounter,
@@ -128,6 +131,9 @@ export const FHIR_CASES: Readonly<Record<string, TypeCase>> = {
   // The encounter service's types are read-only on /fhir too: sessions are made through its API.
   Encounter: { instances: [{ variant: 'session', make: sessionEncounter }] },
   Appointment: { instances: [{ variant: 'session', make: sessionAppointment }] },
+  // Safety flags and their alerts are raised through the encounter API (raiseSafetyConcern).
+  Flag: { instances: [{ variant: 'safety', make: safetyFlagResource }] },
+  Communication: { instances: [{ variant: 'safety-alert', make: safetyAlertResource }] },
 };
 
 /**
@@ -280,6 +286,29 @@ export const REST_CASES: Readonly<Record<string, OperationCase>> = {
     body: () => ({ reason: 'The patient asked to move it' }),
   },
   recordNoShow: { own: 403, adminOnly: true, refusedByRole: true, user: 200, setup: plannedSession },
+  // Safety flags: raised by peer supporters and the program, acknowledged and resolved by
+  // clinicians and the program (a patient token is refused by its role); a patient lists its own.
+  raiseSafetyConcern: {
+    own: 403,
+    adminOnly: true,
+    refusedByRole: true,
+    user: 201,
+    body: (patient) => ({ patient: `Patient/${patient}`, description: 'Route matrix concern' }),
+  },
+  listSafetyFlags: {
+    own: 200,
+    setup: safetyFlagOf,
+    query: (patient) => ({ patient: `Patient/${patient}` }),
+  },
+  acknowledgeSafetyFlag: { own: 403, adminOnly: true, refusedByRole: true, user: 200, setup: safetyFlagOf },
+  resolveSafetyFlag: {
+    own: 403,
+    adminOnly: true,
+    refusedByRole: true,
+    user: 200,
+    setup: safetyFlagOf,
+    body: () => ({ reason: 'Route matrix resolution' }),
+  },
 };
 
 async function peerSupporterOf(admin: Admin): Promise<Record<string, string>> {

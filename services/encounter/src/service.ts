@@ -16,6 +16,7 @@ import { ENCOUNTER_MIGRATIONS } from './store/migrations.js';
 import { CallerRoles } from './workflow/caller-roles.js';
 import { careTeamEventsConsumer } from './workflow/care-team-events-consumer.js';
 import { ENCOUNTER_SCHEMA } from './workflow/session-events.js';
+import { SafetyWorkflow } from './workflow/safety-workflow.js';
 import { SessionWorkflow } from './workflow/session-workflow.js';
 
 function repositoriesFor({ config, db, validator }: ServiceContext) {
@@ -48,6 +49,7 @@ export const encounterService: ServiceModule = {
       '/api/encounter',
       encounterApi({
         sessions: new SessionWorkflow(db),
+        safety: new SafetyWorkflow(db, repositories, config.publicBaseUrl),
         roles,
         repositories,
         document: loadOpenApiDocument(ENCOUNTER_OPENAPI_PATH, config.publicBaseUrl),

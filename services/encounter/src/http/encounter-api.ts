@@ -11,11 +11,15 @@ import type { SessionRequest, SessionStatus } from '../domain/session.js';
 import type { CallerRoles } from '../workflow/caller-roles.js';
 import type { SessionWorkflow } from '../workflow/session-workflow.js';
 import type { SessionView } from '../workflow/session-view.js';
+import type { SafetyWorkflow } from '../workflow/safety-workflow.js';
+import { pageOf } from './page.js';
+import { safetyRoutes } from './safety-routes.js';
 
 type Schemas = components['schemas'];
 
 export interface EncounterApiOptions {
   readonly sessions: SessionWorkflow;
+  readonly safety: SafetyWorkflow;
   readonly roles: CallerRoles;
   readonly repositories: Repositories;
   readonly document: OpenApiDocument;
@@ -30,6 +34,10 @@ const PERMISSIONS: Record<keyof operations, ResourcePermission> = {
   getSession: { resourceType: 'Encounter', action: 'r' },
   cancelSession: { resourceType: 'Appointment', action: 'u' },
   recordNoShow: { resourceType: 'Appointment', action: 'u' },
+  raiseSafetyConcern: { resourceType: 'Flag', action: 'c' },
+  listSafetyFlags: { resourceType: 'Flag', action: 's' },
+  acknowledgeSafetyFlag: { resourceType: 'Communication', action: 'c' },
+  resolveSafetyFlag: { resourceType: 'Flag', action: 'u' },
 };
 
 /** The REST API of openapi/encounter.yaml, mounted at /api/encounter on the shared REST kit. */
@@ -37,7 +45,10 @@ export function encounterApi(options: EncounterApiOptions): Router {
   return restApi({
     document: options.document,
     permissions: PERMISSIONS,
-    routes: (router) => routes(router, options),
+    routes: (router) => {
+      routes(router, options);
+      safetyRoutes(router, options);
+    },
   });
 }
 
@@ -80,17 +91,15 @@ function routes(router: Router, options: EncounterApiOptions): void {
       limit,
       offset,
     });
-    const next = new URL(req.originalUrl, 'http://local').searchParams;
-    next.set('offset', String(offset + limit));
-    res.json({
-      items: page.items.map(toApiSession),
-      total: page.total,
-      limit,
-      offset,
-      ...(offset + limit < page.total
-        ? { next: `${baseUrl}/api/encounter/sessions?${next.toString()}` }
-        : {}),
-    });
+    res.json(
+      pageOf(
+        req,
+        `${baseUrl}/api/encounter/sessions`,
+        { items: page.items.map(toApiSession), total: page.total },
+        limit,
+        offset,
+      ),
+    );
   });
 
   router.get('/sessions/:sessionId', async (req, res) => {
