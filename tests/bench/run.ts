@@ -8,7 +8,7 @@ import { measureCreateAtFixedRate } from './create-at-fixed-rate.js';
 import { runEventBench } from './event-section.js';
 import { runSafetyBench } from './safety-section.js';
 import { runSuggestionsBench } from './suggestions-section.js';
-import { BENCH_AUDIENCE, benchConfig } from './peerbridge-server.js';
+import { BENCH_AUDIENCE, benchConfig, benchSystemToken } from './peerbridge-server.js';
 import {
   printCreateAtFixedRate,
   printSearchScaling,
@@ -72,13 +72,7 @@ if (process.argv[2] === 'safety') {
   process.exit();
 }
 // One token for the whole run, valid far longer than the run takes.
-const token = await signToken({
-  audience: BENCH_AUDIENCE,
-  scope: 'system/*.*',
-  clientId: 'peerbridge-bench',
-  subject: 'peerbridge-bench',
-  expiresIn: 3600,
-});
+const token = await benchSystemToken();
 const databases: BenchDatabase[] = [];
 const database = async (label: string) => {
   const created = await createBenchDatabase(adminUrl, label);

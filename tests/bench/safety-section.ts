@@ -11,10 +11,9 @@ import {
   newEvent,
   type EventConsumer,
 } from '@peerbridge/shared';
-import { signToken } from '../support/tokens.js';
 import { createBenchDatabase } from './bench-database.js';
 import { headers } from './load.js';
-import { BENCH_AUDIENCE, benchConfig, listen } from './peerbridge-server.js';
+import { benchConfig, benchSystemToken, listen } from './peerbridge-server.js';
 import { percentile } from './search-scaling.js';
 
 /** The issue's target: commit → `safety.flagged` consumer, p99 under a second at 20 flags/s. */
@@ -87,13 +86,7 @@ export async function runSafetyBench(
   const server = await listen((port) => app.listen(port));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
-    const token = await signToken({
-      audience: BENCH_AUDIENCE,
-      scope: 'system/*.*',
-      clientId: 'peerbridge-bench',
-      subject: 'peerbridge-bench',
-      expiresIn: 3600,
-    });
+    const token = await benchSystemToken();
     const raise = async () => {
       const res = await fetch(`${baseUrl}/api/encounter/safety-flags`, {
         method: 'POST',

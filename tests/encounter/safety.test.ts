@@ -288,6 +288,11 @@ describe('acknowledging and resolving a flag', () => {
     );
     expectContract(byPeer, 'acknowledgeSafetyFlag');
     expect(byPeer.status).toBe(403);
+    // A clinician whose launch context is another patient may not act on this patient's flag.
+    const elsewhere = await as(t, await userToken('dr-lee', 'user/*.cruds', crypto.randomUUID())).post(
+      `/api/encounter/safety-flags/${flagId}/acknowledgement`,
+    );
+    expect(elsewhere.status).toBe(403);
 
     const acknowledged = await clinician.post(`/api/encounter/safety-flags/${flagId}/acknowledgement`);
     expectContract(acknowledged, 'acknowledgeSafetyFlag');
