@@ -44,12 +44,14 @@ export const encounterService: ServiceModule = {
   createRouter(context) {
     const { config, db, validator } = context;
     const { repositories, roles } = repositoriesFor(context);
+    // The one SafetyEscalation of the service: what raises safety flags (outcome scoring too) uses it.
+    const safety = new SafetyWorkflow(db, repositories, config.publicBaseUrl);
     const router = Router();
     router.use(
       '/api/encounter',
       encounterApi({
         sessions: new SessionWorkflow(db),
-        safety: new SafetyWorkflow(db, repositories, config.publicBaseUrl),
+        safety,
         roles,
         repositories,
         document: loadOpenApiDocument(ENCOUNTER_OPENAPI_PATH, config.publicBaseUrl),

@@ -49,6 +49,14 @@ describe('safety resources', () => {
     expect(alert.priority).toBe('urgent');
   });
 
+  it('when an automatic escalation brings no description, then the Flag and alert name the concern by its code', () => {
+    const blank = { ...PHQ9, description: ' ' };
+    const flag = { ...safetyFlag(blank, AT), id: 'f1' };
+    const named = 'Thoughts of death or self-harm reported on PHQ-9 item 9';
+    expect(flag.code.text).toBe(named);
+    expect(safetyAlert(blank, flag, [], AT).payload).toEqual([{ contentString: named }]);
+  });
+
   it('when a flag is resolved, then it is inactive and its period ends, its start kept', () => {
     const flag = { ...safetyFlag(PHQ9, AT), id: 'f1' };
     expect(resolvedFlag(flag, '2026-12-03T00:00:00.000Z')).toMatchObject({

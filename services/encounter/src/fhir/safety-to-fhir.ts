@@ -7,13 +7,21 @@ import {
   SAFETY_CONCERN,
 } from './safety-codes.js';
 
+/**
+ * The concern in words: its description, or, when an automatic escalation brought none, what its
+ * code says (an empty text would make the Flag invalid, and the signal must never be lost).
+ */
+function concernText(concern: SafetyConcern): string {
+  return concern.description.trim() || SAFETY_CONCERN[concern.source].display;
+}
+
 /** An active safety Flag on the patient from `at`, coded with what the concern is. */
 export function safetyFlag(concern: SafetyConcern, at: string): Flag {
   return {
     resourceType: 'Flag',
     status: 'active',
     category: [{ coding: [{ ...FLAG_CATEGORY_SAFETY }] }],
-    code: { coding: [{ ...SAFETY_CONCERN[concern.source] }], text: concern.description },
+    code: { coding: [{ ...SAFETY_CONCERN[concern.source] }], text: concernText(concern) },
     subject: { reference: concern.patient },
     period: { start: at },
     ...(concern.encounter ? { encounter: { reference: concern.encounter.reference } } : {}),
@@ -43,7 +51,7 @@ export function safetyAlert(
     ...(concern.raisedBy ? { sender: { reference: concern.raisedBy.reference } } : {}),
     sent: at,
     reasonCode: [{ coding: [{ ...SAFETY_CONCERN[concern.source] }] }],
-    payload: [{ contentString: concern.description }],
+    payload: [{ contentString: concernText(concern) }],
   };
 }
 
