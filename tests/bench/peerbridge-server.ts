@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ALL_SERVICES } from '@peerbridge/gateway';
 import { createLogger, hostServices, parseConfig, type Config } from '@peerbridge/shared';
+import { signToken } from '../support/tokens.js';
 
 export interface BenchServer {
   readonly port: number;
@@ -12,6 +13,17 @@ export interface BenchServer {
 /** PUBLIC_BASE_URL of the bench server; bench tokens are issued for `{it}/fhir`. */
 export const BENCH_BASE_URL = 'http://peerbridge.bench';
 export const BENCH_AUDIENCE = `${BENCH_BASE_URL}/fhir`;
+
+/** The bench's system (`system/*.*`) token, valid far longer than a run takes. */
+export function benchSystemToken(): Promise<string> {
+  return signToken({
+    audience: BENCH_AUDIENCE,
+    scope: 'system/*.*',
+    clientId: 'peerbridge-bench',
+    subject: 'peerbridge-bench',
+    expiresIn: 3600,
+  });
+}
 
 /**
  * The configuration the bench server runs with, as `npm start` would parse it from the

@@ -7,8 +7,9 @@ import { createBenchDatabase, type BenchDatabase } from './bench-database.js';
 import { measureCreateAtFixedRate } from './create-at-fixed-rate.js';
 import { runEventBench } from './event-section.js';
 import { runOutcomeBench } from './outcome-section.js';
+import { runSafetyBench } from './safety-section.js';
 import { runSuggestionsBench } from './suggestions-section.js';
-import { BENCH_AUDIENCE, benchConfig } from './peerbridge-server.js';
+import { BENCH_AUDIENCE, benchConfig, benchSystemToken } from './peerbridge-server.js';
 import {
   printCreateAtFixedRate,
   printSearchScaling,
@@ -63,14 +64,17 @@ if (process.argv[2] === 'suggestions') {
   }
   process.exit();
 }
+// `npm run bench -- safety`: the safety escalation section alone.
+if (process.argv[2] === 'safety') {
+  try {
+    process.exitCode = (await runSafetyBench(adminUrl, poolSize, issuer.url)) ? 0 : 1;
+  } finally {
+    await releaseSharedTestIssuer();
+  }
+  process.exit();
+}
 // One token for the whole run, valid far longer than the run takes.
-const token = await signToken({
-  audience: BENCH_AUDIENCE,
-  scope: 'system/*.*',
-  clientId: 'peerbridge-bench',
-  subject: 'peerbridge-bench',
-  expiresIn: 3600,
-});
+const token = await benchSystemToken();
 
 // `npm run bench -- outcomes`: the outcome questionnaire section alone.
 if (process.argv[2] === 'outcomes') {
@@ -131,9 +135,18 @@ try {
   const suggestionsMet = await runSuggestionsBench(adminUrl, poolSize, issuer.url);
   const eventsMet = await runEventBench(adminUrl, poolSize);
   const outcomesMet = await runOutcomeBench(adminUrl, poolSize, issuer.url, token);
+  const safetyMet = await runSafetyBench(adminUrl, poolSize, issuer.url);
   // A missed target fails the run, so CI or a script can act on it.
   process.exitCode =
-    verificationMet && throughputMet && fixedRateMet && suggestionsMet && eventsMet && outcomesMet ? 0 : 1;
+    verificationMet &&
+    throughputMet &&
+    fixedRateMet &&
+    suggestionsMet &&
+    eventsMet &&
+    outcomesMet &&
+    safetyMet
+      ? 0
+      : 1;
 } finally {
   for (const created of databases) {
     await created.drop();

@@ -1,7 +1,9 @@
 import { expect } from '@jest/globals';
 import type {
   Appointment,
+  Communication,
   Encounter,
+  Flag,
   Observation,
   Questionnaire,
   QuestionnaireResponse,
@@ -113,6 +115,28 @@ export async function instrument(admin: Admin): Promise<Questionnaire & { id: st
   return res.body;
 }
 
+/** A safety flag on the patient, raised by the program (no care team needed: coordinators are alerted). */
+async function raisedSafetyFlag(admin: Admin, patient: string): Promise<{ flagId: string; alert: string }> {
+  const res = await admin((agent) =>
+    agent
+      .post('/api/encounter/safety-flags')
+      .send({ patient: `Patient/${patient}`, description: 'Route matrix concern' }),
+  );
+  expect(res.status).toBe(201);
+  return { flagId: res.body.id, alert: res.body.alert.reference };
+}
+
+export async function safetyFlagOf(admin: Admin, patient: string): Promise<Record<string, string>> {
+  return { flagId: (await raisedSafetyFlag(admin, patient)).flagId };
+}
+
+export async function safetyFlagResource(admin: Admin, patient: string): Promise<Flag & { id: string }> {
+  const { flagId } = await raisedSafetyFlag(admin, patient);
+  const res = await admin((agent) => agent.get(`/fhir/Flag/${flagId}`));
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
 /** A patient with an outcome recorded through recordOutcome, for the trend. */
 export async function patientWithOutcome(admin: Admin, patient: string): Promise<Record<string, string>> {
   const { referralId } = await sessionReadyReferral(admin, patient);
@@ -123,4 +147,14 @@ export async function patientWithOutcome(admin: Admin, patient: string): Promise
 
 export function outcomeBody(made: Record<string, string>): Record<string, unknown> {
   return phq9Outcome(made.referralId!, 5);
+}
+
+export async function safetyAlertResource(
+  admin: Admin,
+  patient: string,
+): Promise<Communication & { id: string }> {
+  const { alert } = await raisedSafetyFlag(admin, patient);
+  const res = await admin((agent) => agent.get(`/fhir/${alert}`));
+  expect(res.status).toBe(200);
+  return res.body;
 }

@@ -21,6 +21,9 @@ import {
   patientWithOutcome,
   plannedSession,
   storedOutcomeResponse,
+  safetyAlertResource,
+  safetyFlagOf,
+  safetyFlagResource,
   sessionAppointment,
   sessionBody,
   sessionEncounter,
@@ -144,6 +147,9 @@ export const FHIR_CASES: Readonly<Record<string, TypeCase>> = {
     instances: [{ variant: 'outcome', make: storedOutcomeResponse }],
   },
   Observation: { instances: [{ variant: 'score', make: outcomeScore }] },
+  // Safety flags and their alerts are raised through the encounter API (raiseSafetyConcern).
+  Flag: { instances: [{ variant: 'safety', make: safetyFlagResource }] },
+  Communication: { instances: [{ variant: 'safety-alert', make: safetyAlertResource }] },
 };
 
 /**
@@ -307,6 +313,29 @@ export const REST_CASES: Readonly<Record<string, OperationCase>> = {
     body: (_, made) => outcomeBody(made),
   },
   getOutcomeTrend: { own: 200, setup: patientWithOutcome, query: () => ({ instrument: 'phq-9' }) },
+  // Safety flags: raised by peer supporters and the program, acknowledged and resolved by
+  // clinicians and the program (a patient token is refused by its role); a patient lists its own.
+  raiseSafetyConcern: {
+    own: 403,
+    adminOnly: true,
+    refusedByRole: true,
+    user: 201,
+    body: (patient) => ({ patient: `Patient/${patient}`, description: 'Route matrix concern' }),
+  },
+  listSafetyFlags: {
+    own: 200,
+    setup: safetyFlagOf,
+    query: (patient) => ({ patient: `Patient/${patient}` }),
+  },
+  acknowledgeSafetyFlag: { own: 403, adminOnly: true, refusedByRole: true, user: 200, setup: safetyFlagOf },
+  resolveSafetyFlag: {
+    own: 403,
+    adminOnly: true,
+    refusedByRole: true,
+    user: 200,
+    setup: safetyFlagOf,
+    body: () => ({ reason: 'Route matrix resolution' }),
+  },
 };
 
 async function peerSupporterOf(admin: Admin): Promise<Record<string, string>> {

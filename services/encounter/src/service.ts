@@ -17,21 +17,11 @@ import { CallerRoles } from './workflow/caller-roles.js';
 import { careTeamEventsConsumer } from './workflow/care-team-events-consumer.js';
 import { referralEventsConsumer } from './workflow/referral-events-consumer.js';
 import { ENCOUNTER_SCHEMA } from './workflow/session-events.js';
+import { SafetyWorkflow } from './workflow/safety-workflow.js';
 import { SessionWorkflow } from './workflow/session-workflow.js';
 import { outcomeWriteHandlers } from './http/fhir-write-handlers.js';
-import type { SafetyEscalation } from './domain/safety-concern.js';
 import { OutcomeWorkflow } from './workflow/outcome-workflow.js';
 import { seedQuestionnaires } from './workflow/questionnaire-seed.js';
-
-/**
- * Safety flags are raised by the `safety` branch's SafetyWorkflow; until it is merged a PHQ-9
- * with item 9 above 0 fails (500, nothing stored) rather than being stored without its flag.
- */
-const SAFETY_ESCALATION_AT_MERGE: SafetyEscalation = {
-  raise() {
-    throw new Error('safety escalation is wired at merge');
-  },
-};
 
 function repositoriesFor({ config, db, validator }: ServiceContext) {
   const roles = new CallerRoles(db, config.publicBaseUrl);
@@ -59,14 +49,17 @@ export const encounterService: ServiceModule = {
   createRouter(context) {
     const { config, db, validator } = context;
     const { repositories, roles } = repositoriesFor(context);
+    // The one SafetyEscalation of the service: what raises safety flags (outcome scoring too) uses it.
+    const safety = new SafetyWorkflow(db, repositories, config.publicBaseUrl);
+    const outcomes = new OutcomeWorkflow(db, safety, config.publicBaseUrl);
     const router = Router();
-    const outcomes = new OutcomeWorkflow(db, SAFETY_ESCALATION_AT_MERGE, config.publicBaseUrl);
     router.use(
       '/api/encounter',
       encounterApi({
         sessions: new SessionWorkflow(db),
         outcomes,
         db,
+        safety,
         roles,
         repositories,
         document: loadOpenApiDocument(ENCOUNTER_OPENAPI_PATH, config.publicBaseUrl),

@@ -3,10 +3,11 @@ import type { Resource } from '@medplum/fhirtypes';
 import { createValidator } from '@peerbridge/shared';
 import { CARE_TEAM_RESOURCES } from '../../../services/care-team/src/fhir/resource-definitions.js';
 import { REFERRAL_RESOURCES } from '../../../services/referral/src/fhir/resource-definitions.js';
+import { ENCOUNTER_RESOURCES } from '../../../services/encounter/src/fhir/resource-definitions.js';
 
 const validator = createValidator();
 const profiles = new Map(
-  [...REFERRAL_RESOURCES, ...CARE_TEAM_RESOURCES].map((definition) => [
+  [...REFERRAL_RESOURCES, ...CARE_TEAM_RESOURCES, ...ENCOUNTER_RESOURCES].map((definition) => [
     definition.type as string,
     definition.profile,
   ]),

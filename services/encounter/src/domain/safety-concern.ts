@@ -11,12 +11,18 @@ export interface SafetyConcern {
   /** What the concern is, in words fit for the care team's alert (never the answers themselves). */
   readonly description: string;
   readonly urgency: 'urgent' | 'stat';
+  /** `peer-supporter`: raised by a person of the program (a peer supporter or a coordinator). */
   readonly source: 'phq-9-item-9' | 'peer-supporter';
   /** What it is about: the QuestionnaireResponse, or the session's Encounter. */
   readonly about: readonly Reference[];
   /** Who raised it or answered the questionnaire. */
   readonly raisedBy?: Reference;
   readonly encounter?: Reference;
+  /**
+   * The referral the concern was raised on, when it was: its care team is alerted. Without it,
+   * every care team of the patient is (added to the port for `raiseSafetyConcern`).
+   */
+  readonly referralId?: string;
 }
 
 export interface RaisedSafetyFlag {

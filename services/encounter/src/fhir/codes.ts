@@ -33,4 +33,16 @@ export const PROGRAM_COORDINATOR = {
   system: `${PEERBRIDGE_FHIR_BASE}/CodeSystem/care-team-role`,
   code: 'program-coordinator',
 } as const;
+/**
+ * The CareTeam participant roles of those a safety alert goes to, as the care-team service codes
+ * them (fhir-profiles/care-team/CodeSystem-care-team-role.json explains the choice): the referring
+ * clinician v3 ParticipationType REF, the coordinator SNOMED CT 768821004.
+ */
+export const REFERRER = {
+  system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType',
+  code: 'REF',
+} as const;
+export const CARE_TEAM_COORDINATOR = { system: 'http://snomed.info/sct', code: '768821004' } as const;
+/** The program's Organization, as the referral and care-team services name it by default. */
+export const PROGRAM_ORGANIZATION = 'Organization/peer-support-program';
 export const REFERRAL_IDENTIFIER_SYSTEM = `${PEERBRIDGE_FHIR_BASE}/sid/referral`;

@@ -1,10 +1,12 @@
-import { defineResource, type Interaction } from '@peerbridge/shared';
+import { defineResource, type Interaction, type PublishedSearchParameter } from '@peerbridge/shared';
 import {
   APPOINTMENT_PROFILE,
   ENCOUNTER_PROFILE,
   OUTCOME_OBSERVATION_PROFILE,
+  PEERBRIDGE_FHIR_BASE,
   QUESTIONNAIRE_RESPONSE_PROFILE,
 } from './codes.js';
+import { COMMUNICATION_PROFILE, FLAG_PROFILE } from './safety-codes.js';
 
 /**
  * Sessions change only through the encounter API (plan, log, cancel, no-show), so the FHIR
@@ -87,16 +89,42 @@ export const OBSERVATION = defineResource({
   includes: ['derived-from'],
 });
 
+/**
+ * R4 has no Flag search by status or category; PeerBridge publishes both
+ * (fhir-profiles/encounter/SearchParameter-flag-*.json, code, type and expression as there), so
+ * that `Flag?patient=…&status=active&category=…|safety` finds a patient's open safety flags.
+ */
+const flagToken = (code: string, element: string, description: string): PublishedSearchParameter => ({
+  code,
+  type: 'token',
+  expression: `Flag.${element}`,
+  url: `${PEERBRIDGE_FHIR_BASE}/SearchParameter/flag-${code}`,
+  description,
+});
+const FLAG_STATUS = flagToken(
+  'status',
+  'status',
+  'Flags with this status (active | inactive | entered-in-error).',
+);
+const FLAG_CATEGORY = flagToken(
+  'category',
+  'category',
+  'Flags with this category, e.g. http://terminology.hl7.org/CodeSystem/flag-category|safety.',
+);
+
 /** Safety flags: raised, acknowledged and resolved through the encounter API only. */
 export const FLAG = defineResource({
   type: 'Flag',
+  profile: FLAG_PROFILE,
   interactions: READ_ONLY,
   searchParameters: ['patient', 'subject', 'date', 'encounter', 'author'],
+  publishedSearchParameters: [FLAG_STATUS, FLAG_CATEGORY],
 });
 
-/** The alert that tells the care team about a safety flag. */
+/** The alert that tells the care team about a safety flag, and the notifications that follow it. */
 export const COMMUNICATION = defineResource({
   type: 'Communication',
+  profile: COMMUNICATION_PROFILE,
   interactions: READ_ONLY,
   searchParameters: ['patient', 'subject', 'recipient', 'status', 'category', 'sent', 'encounter'],
 });

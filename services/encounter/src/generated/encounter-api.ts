@@ -154,6 +154,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/safety-flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the open safety flags the caller may see, newest first (one patient's, or the program's) */
+        get: operations["listSafetyFlags"];
+        put?: never;
+        /**
+         * Raise a safety concern about a patient (a Flag, and an alert to the care team)
+         * @description A peer supporter raises concerns about patients on their active care teams (403 otherwise);
+         *     a program coordinator (or a system client) about anyone. In one transaction: a Flag
+         *     (active, category flag-category `safety`), a Communication (category `alert`, priority
+         *     `urgency`) to the care team's referring clinicians and coordinator (with no care team
+         *     known, the program's coordinators), and the event `safety.flagged`.
+         */
+        post: operations["raiseSafetyConcern"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/safety-flags/{flagId}/acknowledgement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The Flag's id. */
+                flagId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge a safety flag (a clinician with the patient in context, or a coordinator)
+         * @description Records who acknowledged it and when, as a Communication (category `notification`,
+         *     inResponseTo the alert, about the Flag, sender the caller) and the event
+         *     `safety.acknowledged`. The first acknowledgement counts; a repeat changes nothing.
+         */
+        post: operations["acknowledgeSafetyFlag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/safety-flags/{flagId}/resolution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The Flag's id. */
+                flagId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve a safety flag (it becomes inactive, its period ends), with a reason
+         * @description A clinician with the patient in context, or a coordinator. The reason goes to the care
+         *     team as a Communication (category `notification`, inResponseTo the alert); the event is
+         *     `safety.resolved`. A resolved flag cannot be resolved again (409).
+         */
+        post: operations["resolveSafetyFlag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -356,6 +431,64 @@ export interface components {
                 caseness?: components["schemas"]["Threshold"];
             };
             recovery?: components["schemas"]["Recovery"];
+        };
+        PatientReference: string;
+        /** @description Names the patient or one of their referrals (whose care team is alerted), not both. */
+        SafetyConcernInput: {
+            patient?: components["schemas"]["PatientReference"];
+            referralId?: components["schemas"]["Id"];
+            /** @description The session the concern arose in (the alert is about its Encounter, or its Appointment while planned). */
+            sessionId?: components["schemas"]["Id"];
+            /** @description What the concern is, for the care team's alert. */
+            description: string;
+            /**
+             * @description The alert's priority.
+             * @default urgent
+             * @enum {string}
+             */
+            urgency: "urgent" | "stat";
+        };
+        SafetyFlag: {
+            id: components["schemas"]["Id"];
+            patient: string;
+            /** @enum {string} */
+            status: "active" | "resolved";
+            /**
+             * @description A PHQ-9 item 9 answer above 0, or a person of the program (peer supporter or coordinator).
+             * @enum {string}
+             */
+            source: "phq-9-item-9" | "peer-supporter";
+            /** @enum {string} */
+            urgency: "urgent" | "stat";
+            concern: string;
+            /** Format: date-time */
+            raisedAt: string;
+            raisedBy?: string;
+            recipients: string[];
+            /** @description What the concern came from (QuestionnaireResponse, Encounter or Appointment). */
+            about: string[];
+            flag: components["schemas"]["VersionedReference"];
+            alert: components["schemas"]["VersionedReference"];
+            acknowledged?: {
+                by: string;
+                /** Format: date-time */
+                at: string;
+            };
+            resolved?: {
+                by: string;
+                /** Format: date-time */
+                at: string;
+                reason?: string;
+            };
+            /** Format: date-time */
+            lastUpdated: string;
+        };
+        SafetyFlagPage: {
+            items: components["schemas"]["SafetyFlag"][];
+            total: number;
+            limit: number;
+            offset: number;
+            next?: string;
         };
     };
     responses: {
@@ -683,6 +816,129 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listSafetyFlags: {
+        parameters: {
+            query?: {
+                /** @description `Patient/<id>`; without it, every open flag the caller may see. */
+                patient?: components["schemas"]["PatientReference"];
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of open safety flags. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafetyFlagPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    raiseSafetyConcern: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SafetyConcernInput"];
+            };
+        };
+        responses: {
+            /** @description Raised; the care team is alerted. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafetyFlag"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    acknowledgeSafetyFlag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The Flag's id. */
+                flagId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Acknowledged. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafetyFlag"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    resolveSafetyFlag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The Flag's id. */
+                flagId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Resolved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafetyFlag"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -14,6 +14,9 @@ import type { SessionWorkflow } from '../workflow/session-workflow.js';
 import type { SessionView } from '../workflow/session-view.js';
 import type { OutcomeWorkflow } from '../workflow/outcome-workflow.js';
 import { outcomeRoutes } from './outcome-routes.js';
+import type { SafetyWorkflow } from '../workflow/safety-workflow.js';
+import { pageOf } from './page.js';
+import { safetyRoutes } from './safety-routes.js';
 
 type Schemas = components['schemas'];
 
@@ -21,6 +24,7 @@ export interface EncounterApiOptions {
   readonly sessions: SessionWorkflow;
   readonly outcomes: OutcomeWorkflow;
   readonly db: Database;
+  readonly safety: SafetyWorkflow;
   readonly roles: CallerRoles;
   readonly repositories: Repositories;
   readonly document: OpenApiDocument;
@@ -37,6 +41,10 @@ const PERMISSIONS: Record<keyof operations, ResourcePermission> = {
   recordNoShow: { resourceType: 'Appointment', action: 'u' },
   recordOutcome: { resourceType: 'QuestionnaireResponse', action: 'c' },
   getOutcomeTrend: { resourceType: 'Observation', action: 's' },
+  raiseSafetyConcern: { resourceType: 'Flag', action: 'c' },
+  listSafetyFlags: { resourceType: 'Flag', action: 's' },
+  acknowledgeSafetyFlag: { resourceType: 'Communication', action: 'c' },
+  resolveSafetyFlag: { resourceType: 'Flag', action: 'u' },
 };
 
 /** The REST API of openapi/encounter.yaml, mounted at /api/encounter on the shared REST kit. */
@@ -47,6 +55,7 @@ export function encounterApi(options: EncounterApiOptions): Router {
     routes: (router) => {
       routes(router, options);
       outcomeRoutes(router, options);
+      safetyRoutes(router, options);
     },
   });
 }
@@ -90,17 +99,15 @@ function routes(router: Router, options: EncounterApiOptions): void {
       limit,
       offset,
     });
-    const next = new URL(req.originalUrl, 'http://local').searchParams;
-    next.set('offset', String(offset + limit));
-    res.json({
-      items: page.items.map(toApiSession),
-      total: page.total,
-      limit,
-      offset,
-      ...(offset + limit < page.total
-        ? { next: `${baseUrl}/api/encounter/sessions?${next.toString()}` }
-        : {}),
-    });
+    res.json(
+      pageOf(
+        req,
+        `${baseUrl}/api/encounter/sessions`,
+        { items: page.items.map(toApiSession), total: page.total },
+        limit,
+        offset,
+      ),
+    );
   });
 
   router.get('/sessions/:sessionId', async (req, res) => {

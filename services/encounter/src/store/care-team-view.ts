@@ -7,6 +7,9 @@ export interface CareTeamView {
   readonly patient: string;
   readonly status: string;
   readonly peerSupporterId: string | undefined;
+  /** The current referring clinician and coordinator participants (references), who get safety alerts. */
+  readonly referringClinician?: string | undefined;
+  readonly coordinator?: string | undefined;
 }
 
 export interface RosterMemberView {
@@ -18,37 +21,76 @@ export interface RosterMemberView {
 
 export async function saveCareTeam(q: Queryable, team: CareTeamView): Promise<void> {
   await q.query(
-    `INSERT INTO encounter.care_team (id, referral_id, patient, status, peer_supporter_id)
-     VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO encounter.care_team
+       (id, referral_id, patient, status, peer_supporter_id, referring_clinician, coordinator)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, peer_supporter_id = EXCLUDED.peer_supporter_id,
-       patient = EXCLUDED.patient`,
-    [team.id, team.referralId, team.patient, team.status, team.peerSupporterId ?? null],
+       patient = EXCLUDED.patient, referring_clinician = EXCLUDED.referring_clinician,
+       coordinator = EXCLUDED.coordinator`,
+    [
+      team.id,
+      team.referralId,
+      team.patient,
+      team.status,
+      team.peerSupporterId ?? null,
+      team.referringClinician ?? null,
+      team.coordinator ?? null,
+    ],
   );
+}
+
+interface CareTeamRow {
+  id: string;
+  referral_id: string;
+  patient: string;
+  status: string;
+  peer_supporter_id: string | null;
+  referring_clinician: string | null;
+  coordinator: string | null;
+}
+
+const CARE_TEAM_COLUMNS =
+  'id, referral_id, patient, status, peer_supporter_id, referring_clinician, coordinator';
+
+function careTeamView(row: CareTeamRow): CareTeamView {
+  return {
+    id: row.id,
+    referralId: row.referral_id,
+    patient: row.patient,
+    status: row.status,
+    peerSupporterId: row.peer_supporter_id ?? undefined,
+    referringClinician: row.referring_clinician ?? undefined,
+    coordinator: row.coordinator ?? undefined,
+  };
 }
 
 export async function careTeamOfReferral(
   q: Queryable,
   referralId: string,
 ): Promise<CareTeamView | undefined> {
-  const [row] = await q.query<{
-    id: string;
-    referral_id: string;
-    patient: string;
-    status: string;
-    peer_supporter_id: string | null;
-  }>(
-    'SELECT id, referral_id, patient, status, peer_supporter_id FROM encounter.care_team WHERE referral_id = $1',
+  const [row] = await q.query<CareTeamRow>(
+    `SELECT ${CARE_TEAM_COLUMNS} FROM encounter.care_team WHERE referral_id = $1`,
     [referralId],
   );
-  return (
-    row && {
-      id: row.id,
-      referralId: row.referral_id,
-      patient: row.patient,
-      status: row.status,
-      peerSupporterId: row.peer_supporter_id ?? undefined,
-    }
+  return row && careTeamView(row);
+}
+
+/** Every care team of a patient (`Patient/<id>`), in no particular order. */
+export async function careTeamsOfPatient(q: Queryable, patient: string): Promise<CareTeamView[]> {
+  const rows = await q.query<CareTeamRow>(
+    `SELECT ${CARE_TEAM_COLUMNS} FROM encounter.care_team WHERE patient = $1 ORDER BY id`,
+    [patient],
   );
+  return rows.map(careTeamView);
+}
+
+/** The Practitioner ids of the program's active coordinators. */
+export async function activeCoordinators(q: Queryable): Promise<string[]> {
+  const rows = await q.query<{ practitioner_id: string }>(
+    `SELECT practitioner_id FROM encounter.roster_member WHERE role = 'coordinator' AND active
+     ORDER BY practitioner_id`,
+  );
+  return rows.map((row) => row.practitioner_id);
 }
 
 export async function saveRosterMember(q: Queryable, member: RosterMemberView): Promise<void> {

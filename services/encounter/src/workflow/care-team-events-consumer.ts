@@ -1,11 +1,17 @@
 import type { CareTeam, Practitioner, PractitionerRole } from '@medplum/fhirtypes';
 import type { EventConsumer } from '@peerbridge/shared';
-import { PEER_SPECIALIST, PROGRAM_COORDINATOR, REFERRAL_IDENTIFIER_SYSTEM } from '../fhir/codes.js';
+import {
+  CARE_TEAM_COORDINATOR,
+  PEER_SPECIALIST,
+  PROGRAM_COORDINATOR,
+  REFERRAL_IDENTIFIER_SYSTEM,
+  REFERRER,
+} from '../fhir/codes.js';
 import { saveCareTeam, saveRosterMember } from '../store/care-team-view.js';
 
 /**
- * Keeps what the care-team service's events say: each care team (its referral, patient, status
- * and current peer supporter) and each roster member (their PractitionerRole, role, whether
+ * Keeps what the care-team service's events say: each care team (its referral, patient, status,
+ * current peer supporter, and the referring clinician and coordinator its safety alerts go to) and each roster member (their PractitionerRole, role, whether
  * active). Sessions are checked against these, never against the care-team service's tables.
  * Each resource is applied only when newer than what was applied (a stale event changes nothing).
  */
@@ -27,19 +33,15 @@ export const careTeamEventsConsumer: EventConsumer = {
       });
     for (const team of resources.filter((r): r is CareTeam => r.resourceType === 'CareTeam')) {
       if (await fresh(team)) {
-        const current = team.participant?.find(
-          (p) =>
-            !p.period?.end &&
-            p.role?.[0]?.coding?.some(
-              (c) => c.system === PEER_SPECIALIST.system && c.code === PEER_SPECIALIST.code,
-            ),
-        );
+        const current = currentParticipant(team, PEER_SPECIALIST);
         await saveCareTeam(tx, {
           id: team.id!,
           referralId: team.identifier?.find((i) => i.system === REFERRAL_IDENTIFIER_SYSTEM)?.value ?? '',
           patient: team.subject!.reference!,
           status: team.status!,
           peerSupporterId: current?.member?.reference?.split('/').at(-1),
+          referringClinician: currentParticipant(team, REFERRER)?.member?.reference,
+          coordinator: currentParticipant(team, CARE_TEAM_COORDINATOR)?.member?.reference,
         });
       }
     }
@@ -61,3 +63,11 @@ export const careTeamEventsConsumer: EventConsumer = {
     }
   },
 };
+
+/** The team's participant in `role` whose participation has not ended. */
+function currentParticipant(team: CareTeam, role: { system: string; code: string }) {
+  return team.participant?.find(
+    (p) =>
+      !p.period?.end && p.role?.[0]?.coding?.some((c) => c.system === role.system && c.code === role.code),
+  );
+}

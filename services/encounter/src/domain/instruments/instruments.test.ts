@@ -88,13 +88,15 @@ describe('outcome instruments and their published Questionnaires', () => {
 
   it('when the encounter Questionnaires and CodeSystems are validated as R4 by the project validator, then each passes', () => {
     const validator = createValidator();
-    // Outcome score and answer CodeSystems, session type and topic; five instruments; the
-    // session extensions and the Encounter, Appointment, QuestionnaireResponse and outcome
-    // Observation profiles.
+    // Outcome score and answer CodeSystems, session type and topic, safety concern; five
+    // instruments; the Flag status and category SearchParameters; the session extensions and the
+    // Encounter, Appointment, QuestionnaireResponse, outcome Observation, safety Flag and
+    // Communication profiles.
     expect(published.map((resource) => resource.resourceType).sort()).toEqual([
-      ...Array(4).fill('CodeSystem'),
+      ...Array(5).fill('CodeSystem'),
       ...Array(5).fill('Questionnaire'),
-      ...Array(6).fill('StructureDefinition'),
+      ...Array(2).fill('SearchParameter'),
+      ...Array(8).fill('StructureDefinition'),
     ]);
     for (const resource of published) {
       expect(() => validator.validate(resource)).not.toThrow();
