@@ -1,21 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type {
-  Appointment,
-  Bundle,
-  Communication,
-  Encounter,
-  Flag,
-  Observation,
-  QuestionnaireResponse,
-  Resource,
-} from '@medplum/fhirtypes';
+import type { Appointment, Bundle, Encounter, Resource } from '@medplum/fhirtypes';
 import { careTeamService } from '@peerbridge/care-team';
 import { encounterService } from '@peerbridge/encounter';
 import { referralService } from '@peerbridge/referral';
-import { createValidator, Repositories, type Repository } from '@peerbridge/shared';
-import { ENCOUNTER_RESOURCES } from '../../services/encounter/src/fhir/resource-definitions.js';
-import { fhirClient, startTestApp, TEST_BASE_URL, type TestApp } from '../support/test-app.js';
+import { fhirClient, startTestApp, type TestApp } from '../support/test-app.js';
 import { as, userToken, type Agent } from '../care-team/support/fixtures.js';
 import { expectContract } from './support/contract.js';
 import {
@@ -23,6 +12,7 @@ import {
   peerSupporterKnownToSessions,
   referralWithPeerSupporter,
 } from './support/program.js';
+import { phq9Outcome } from './support/outcomes.js';
 
 // Consent gates disclosure (issue 12 item 8): when a referral records no consent to share session
 // information with the care team, a clinician outside the program sees that its sessions
@@ -30,18 +20,8 @@ import {
 // everything; safety flags always reach the care team.
 
 let t: TestApp;
-let system: Repository;
 beforeAll(async () => {
   t = await startTestApp([referralService, careTeamService, encounterService], {}, { withEvents: true });
-  // Outcomes and safety records are written here directly, as the scoring and safety workflows
-  // will write them (QuestionnaireResponse and Observation basedOn the referral).
-  system = new Repositories({
-    db: t.db,
-    schema: 'encounter',
-    definitions: ENCOUNTER_RESOURCES,
-    validator: createValidator(),
-    baseUrl: TEST_BASE_URL,
-  }).forSystem('consent-test');
 });
 afterAll(() => t.close());
 
@@ -62,7 +42,8 @@ interface Referral {
   readonly sessionId: string;
   readonly encounter: string;
   readonly questionnaireResponse: string;
-  readonly observation: string;
+  /** The response's Observations: its total score and (PHQ-9) item 9. */
+  readonly observations: readonly string[];
 }
 
 interface Program {
@@ -101,13 +82,13 @@ async function program(): Promise<Program> {
       note,
     });
     expect(logged.status).toBe(201);
-    const { questionnaireResponse, observation } = await outcome(patient, referralId);
+    const { questionnaireResponse, observations } = await outcome(peerApi, referralId, logged.body.id);
     return {
       referralId,
       sessionId: logged.body.id,
       encounter: logged.body.encounter.reference,
       questionnaireResponse,
-      observation,
+      observations,
     };
   };
   const planned = await peerApi.post('/api/encounter/sessions/planned').send({
@@ -119,7 +100,7 @@ async function program(): Promise<Program> {
     note: 'Bring the housing forms.',
   });
   expect(planned.status).toBe(201);
-  const { flag, communication } = await safetyFlag(patient);
+  const { flag, communication } = await safetyFlag(peerApi, unshared.referralId);
   return {
     patient,
     peer,
@@ -131,69 +112,30 @@ async function program(): Promise<Program> {
   };
 }
 
+/** A PHQ-9 recorded in the session by the peer supporter: the response and its total score. */
 async function outcome(
-  patient: string,
+  peerApi: Agent,
   referralId: string,
-): Promise<{ questionnaireResponse: string; observation: string }> {
-  const basedOn = [{ reference: `ServiceRequest/${referralId}` }];
-  const response = await system.create<QuestionnaireResponse>({
-    resourceType: 'QuestionnaireResponse',
-    status: 'completed',
-    questionnaire: 'https://peerbridge.org/fhir/Questionnaire/phq-9',
-    subject: { reference: patient },
-    basedOn,
-    authored: past(2),
-    item: [{ linkId: '44250-9', answer: [{ valueInteger: 1 }] }],
-  });
-  const score = await system.create<Observation>({
-    resourceType: 'Observation',
-    status: 'final',
-    category: [
-      {
-        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'survey' }],
-      },
-    ],
-    code: { coding: [{ system: 'http://loinc.org', code: '44261-6' }] },
-    subject: { reference: patient },
-    basedOn,
-    derivedFrom: [{ reference: `QuestionnaireResponse/${response.id}` }],
-    effectiveDateTime: past(2),
-    valueQuantity: { value: 7, unit: '{score}', system: 'http://unitsofmeasure.org', code: '{score}' },
-  });
+  sessionId: string,
+): Promise<{ questionnaireResponse: string; observations: string[] }> {
+  const res = await peerApi.post('/api/encounter/outcomes').send(phq9Outcome(referralId, 7, { sessionId }));
+  expect(res.status).toBe(201);
   return {
-    questionnaireResponse: `QuestionnaireResponse/${response.id}`,
-    observation: `Observation/${score.id}`,
+    questionnaireResponse: res.body.questionnaireResponse.reference,
+    observations: res.body.observations.map((o: { reference: string }) => o.reference),
   };
 }
 
-// Written directly until the safety workflow (raiseSafetyConcern, branch `safety`) is merged; the
-// integrator adds the same assertions on a Flag and Communication raised through it.
-async function safetyFlag(patient: string): Promise<{ flag: string; communication: string }> {
-  const flag = await system.create<Flag>({
-    resourceType: 'Flag',
-    status: 'active',
-    category: [
-      { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/flag-category', code: 'safety' }] },
-    ],
-    code: { text: 'Safety concern' },
-    subject: { reference: patient },
-    period: { start: past(1) },
-  });
-  const communication = await system.create<Communication>({
-    resourceType: 'Communication',
-    status: 'completed',
-    category: [
-      {
-        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/communication-category', code: 'alert' }],
-      },
-    ],
-    priority: 'urgent',
-    subject: { reference: patient },
-    about: [{ reference: `Flag/${flag.id}` }],
-    sent: past(1),
-    payload: [{ contentString: 'A safety concern was raised' }],
-  });
-  return { flag: `Flag/${flag.id}`, communication: `Communication/${communication.id}` };
+/** A safety concern the peer supporter raises on the referral without consent. */
+async function safetyFlag(
+  peerApi: Agent,
+  referralId: string,
+): Promise<{ flag: string; communication: string }> {
+  const res = await peerApi
+    .post('/api/encounter/safety-flags')
+    .send({ referralId, description: 'A safety concern was raised' });
+  expect(res.status).toBe(201);
+  return { flag: res.body.flag.reference, communication: res.body.alert.reference };
 }
 
 /** A clinician outside the program, with the patient in their launch context. */
@@ -312,13 +254,13 @@ describe('consent gates disclosure', () => {
       `/fhir/Observation?patient=${made.patient}&_include=Observation:derived-from`,
     );
     expect(scores.status).toBe(200);
-    expect(scores.body.total).toBe(1);
-    expect(ids(entries(scores.body))).toEqual([made.shared.observation]);
+    expect(scores.body.total).toBe(2);
+    expect(ids(entries(scores.body))).toEqual([...made.shared.observations].sort());
     expect(ids(entries(scores.body, 'include'))).toEqual([made.shared.questionnaireResponse]);
 
     expect((await clinician.get(`/fhir/${made.unshared.questionnaireResponse}`)).status).toBe(404);
-    expect((await clinician.get(`/fhir/${made.unshared.observation}`)).status).toBe(404);
-    expect((await clinician.get(`/fhir/${made.shared.observation}`)).status).toBe(200);
+    expect((await clinician.get(`/fhir/${made.unshared.observations[0]}`)).status).toBe(404);
+    expect((await clinician.get(`/fhir/${made.shared.observations[0]}`)).status).toBe(200);
   });
 
   it('when a clinician searches safety flags, then the flag and its alert reach them whatever the consent', async () => {
@@ -371,7 +313,9 @@ describe('consent gates disclosure', () => {
         [made.shared.questionnaireResponse, made.unshared.questionnaireResponse].sort(),
       );
       const scores = await reader.get(`/fhir/Observation?patient=${made.patient}`);
-      expect(ids(entries(scores.body))).toEqual([made.shared.observation, made.unshared.observation].sort());
+      expect(ids(entries(scores.body))).toEqual(
+        [...made.shared.observations, ...made.unshared.observations].sort(),
+      );
       const flags = await reader.get(`/fhir/Flag?patient=${made.patient}`);
       expect(ids(entries(flags.body))).toEqual([made.flag]);
     },
@@ -452,11 +396,12 @@ describe('consent withdrawn', () => {
     const peer = await peerSupporterKnownToSessions(t);
     const { referralId, patient } = await referralWithPeerSupporter(t, peer);
     await consentKnownToSessions(t, referralId, true);
-    const logged = await as(t, await userToken(peer))
+    const peerApi = as(t, await userToken(peer));
+    const logged = await peerApi
       .post('/api/encounter/sessions')
       .send({ referralId, mode: 'virtual', start: past(3), end: past(2), note: 'Before withdrawal.' });
     expect(logged.status).toBe(201);
-    const { questionnaireResponse } = await outcome(patient, referralId);
+    const { questionnaireResponse } = await outcome(peerApi, referralId, logged.body.id);
     const clinician = await clinicianOf(patient);
     expect(urls((await clinician.get(`/fhir/${logged.body.encounter.reference}`)).body)).toEqual([
       NOTE_EXTENSION,
