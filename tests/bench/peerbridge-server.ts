@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ALL_SERVICES } from '@peerbridge/gateway';
-import { createLogger, hostServices, parseConfig, type Config } from '@peerbridge/shared';
+import { createLogger, hostServices, parseConfig, type Config, type ServiceModule } from '@peerbridge/shared';
 import { signToken } from '../support/tokens.js';
 
 export interface BenchServer {
@@ -51,6 +51,7 @@ export async function startPeerBridge(
   databaseUrl: string,
   poolSize: number,
   issuerUrl: string,
+  services: readonly ServiceModule[] = ALL_SERVICES,
 ): Promise<BenchServer> {
   const config = benchConfig(databaseUrl, poolSize, issuerUrl);
   // A worker thread's stdout is relayed through the main thread, which runs the load generator;
@@ -62,7 +63,7 @@ export async function startPeerBridge(
     stream: createWriteStream('/dev/null'),
   });
   // Its workers are not started: the FHIR figures are the request path's alone.
-  const { app, db, bus } = await hostServices(config, logger, ALL_SERVICES);
+  const { app, db, bus } = await hostServices(config, logger, services);
   const server = await listen((port) => app.listen(port));
   return {
     port: (server.address() as AddressInfo).port,

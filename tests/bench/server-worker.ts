@@ -1,6 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { startBaseline } from './baseline-server.js';
+import { ALL_SERVICES } from '@peerbridge/gateway';
 import { startPeerBridge } from './peerbridge-server.js';
+import { plainQuestionnaireResponses } from './plain-questionnaire-responses.js';
 
 /**
  * Runs one bench server on its own thread, so the server and the load generator (autocannon, on
@@ -14,6 +16,8 @@ export type ServerWorkerData =
       readonly poolSize: number;
       /** The token issuer PeerBridge trusts. */
       readonly issuerUrl: string;
+      /** 'plain-questionnaire-responses': the outcome bench's baseline instead of the system. */
+      readonly services?: 'all' | 'plain-questionnaire-responses';
     }
   // The baseline has no authorization.
   | { readonly kind: 'baseline'; readonly databaseUrl: string; readonly poolSize: number };
@@ -21,7 +25,12 @@ export type ServerWorkerData =
 const data = workerData as ServerWorkerData;
 const server =
   data.kind === 'peerbridge'
-    ? await startPeerBridge(data.databaseUrl, data.poolSize, data.issuerUrl)
+    ? await startPeerBridge(
+        data.databaseUrl,
+        data.poolSize,
+        data.issuerUrl,
+        data.services === 'plain-questionnaire-responses' ? [plainQuestionnaireResponses] : ALL_SERVICES,
+      )
     : await startBaseline(data.databaseUrl, data.poolSize);
 parentPort!.on('message', (message) => {
   if (message === 'stop') {
