@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { referralService } from '@peerbridge/referral';
-import { databaseUnavailable, openPostgresDatabase, type Database } from '@peerbridge/shared';
+import {
+  databaseUnavailable,
+  migrateServices,
+  openPostgresDatabase,
+  type Database,
+} from '@peerbridge/shared';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
 import { fhirClient, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -17,7 +22,14 @@ let t: TestApp;
 
 beforeAll(async () => {
   scratch = await createScratchDatabase(ADMIN_URL, 'peerbridge_unavailable');
-  real = openPostgresDatabase(scratch.url, 1, { statementTimeoutMs: 200, connectionTimeoutMs: 300 });
+  // The schema first, without the short timeouts below: on a loaded machine (CI runs two test
+  // files at a time) migrating under them could itself time out.
+  const setup = openPostgresDatabase(scratch.url, 1);
+  await migrateServices(setup, [referralService]);
+  await setup.close();
+  // Short enough to keep the test quick, long enough that only a held pool or a long statement
+  // reaches them, not a busy machine.
+  real = openPostgresDatabase(scratch.url, 1, { statementTimeoutMs: 1000, connectionTimeoutMs: 2000 });
   current = real;
   const switching: Database = {
     kind: 'postgres',
@@ -70,7 +82,7 @@ describe('when the database cannot serve a request', () => {
   });
 
   it('when a statement runs longer than statement_timeout, then PostgreSQL cancels it and it maps to 503 timeout', async () => {
-    const error = await real.query('SELECT pg_sleep(2)').catch((caught: unknown) => caught);
+    const error = await real.query('SELECT pg_sleep(5)').catch((caught: unknown) => caught);
     expect((error as { code?: string }).code).toBe('57014');
     const mapped = databaseUnavailable(error)!;
     expect([mapped.status, mapped.headers['Retry-After'], mapped.outcome.issue[0]!.code]).toEqual([
