@@ -107,13 +107,9 @@ async function ehrReferral(patient: number, changes: Partial<ServiceRequest> = {
 
 /** PeerBridge referrals made from this EHR ServiceRequest (0 or 1, never more). */
 async function referralsOf(ehrServiceRequestId: string): Promise<ServiceRequest[]> {
-  const res = await (
-    await peerbridge()
-  )
-    .get('/fhir/ServiceRequest')
-    .query({
-      identifier: `${EHR_SERVICE_REQUEST_IDENTIFIER_SYSTEM}|${ehrUrl(`ServiceRequest/${ehrServiceRequestId}`)}`,
-    });
+  const res = await (await peerbridge()).get('/fhir/ServiceRequest').query({
+    identifier: `${EHR_SERVICE_REQUEST_IDENTIFIER_SYSTEM}|${ehrUrl(`ServiceRequest/${ehrServiceRequestId}`)}`,
+  });
   expect(res.status).toBe(200);
   return ((res.body as Bundle<ServiceRequest>).entry ?? []).map((entry) => entry.resource!);
 }
