@@ -19,6 +19,7 @@ import {
 import { createLogger, createValidator, type EhrConnection } from '@peerbridge/shared';
 import { fhirClient, startListeningTestApp, type ListeningTestApp } from '../support/test-app.js';
 import { authHeader, type TokenOptions } from '../support/tokens.js';
+import { eventsSettled } from '../support/events-settled.js';
 import { waitFor } from '../support/wait-for.js';
 import { clearEhrFault, setEhrFault } from './sandbox-ehr-access.js';
 
@@ -48,6 +49,16 @@ beforeAll(async () => {
           alg: 'ES384',
           scopes: 'system/Patient.rs system/ServiceRequest.rs system/Task.rs',
           intake: { mode: 'service-request', intervalSeconds: 86_400 },
+        },
+        {
+          id: 'clinic-tasks',
+          fhirBaseUrl: `${baseUrl}/sandbox/ehr/fhir`,
+          tokenEndpoint: `${baseUrl}/sandbox/auth/token`,
+          clientId: 'peerbridge-task-intake',
+          privateKey: key(),
+          alg: 'ES384',
+          scopes: 'system/Patient.rs system/ServiceRequest.rs system/Task.rs',
+          intake: { mode: 'task', intervalSeconds: 86_400, owner: `Organization/${EHR_PROGRAM_ID}` },
         },
         {
           id: 'seeder',
@@ -162,6 +173,25 @@ describe('referral intake from the sandbox EHR', () => {
     }
   });
 
+  it('when the Tasks the program owns are polled (task mode), then their ServiceRequests are taken in and no referral is made twice', async () => {
+    const tasks = t.config.ehrConnections.find((connection) => connection.id === 'clinic-tasks')!;
+    const context = { config: t.config, db: t.db, logger, validator: createValidator() };
+    const result = await intakePoller(context, tasks, new EhrFhirClient(tasks, logger), 2).poll();
+    expect(result).toMatchObject({ accepted: DEMO_REFERRALS, rejected: 0 });
+    expect(result.pages).toBeGreaterThanOrEqual(2);
+    const rows = await t.db.query<{ ehr_service_request: string }>(
+      `SELECT ehr_service_request FROM ehr_integration.intake_referral WHERE connection_id = 'clinic-tasks'
+       ORDER BY ehr_service_request`,
+    );
+    expect(rows.map((row) => row.ehr_service_request)).toEqual(
+      [1, 2, 3, 4].map((number) => ehrUrl(`ServiceRequest/ehr-referral-${number}`)),
+    );
+    await eventsSettled(t.db, ['ehr_integration', 'referral']);
+    for (let number = 1; number <= DEMO_REFERRALS; number += 1) {
+      expect(await referralsOf(`ehr-referral-${number}`)).toHaveLength(1);
+    }
+  });
+
   it('when more referrals wait than fit on a page, then every page is followed and each is taken in once', async () => {
     const ids: string[] = [];
     for (let patient = 5; patient <= 11; patient += 1) {
@@ -261,7 +291,10 @@ describe('the read-only copy of referred patients at /fhir/Patient', () => {
     ]) {
       const res = await (await peerbridge()).get('/fhir/Patient').query(query);
       expect(res.status).toBe(200);
-      expect((res.body as Bundle).entry?.map((entry) => entry.resource?.id)).toEqual([copyId(2)]);
+      // One copy per connection the patient was referred through (the task-mode one made its own).
+      const ids = (res.body as Bundle).entry?.map((entry) => entry.resource?.id);
+      expect(ids).toContain(copyId(2));
+      expect(ids!.every((id) => id!.endsWith(`.${ehrPatientId(2)}`))).toBe(true);
     }
   });
 
