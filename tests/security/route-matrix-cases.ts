@@ -12,6 +12,7 @@ import {
   rosterPractitioner,
   rosterPractitionerRole,
 } from './care-team-resources.js';
+import { patientCopy } from './ehr-integration-resources.js';
 import { referralFor } from './referral-resources.js';
 import {
   instrument,
@@ -150,6 +151,9 @@ export const FHIR_CASES: Readonly<Record<string, TypeCase>> = {
   // Safety flags and their alerts are raised through the encounter API (raiseSafetyConcern).
   Flag: { instances: [{ variant: 'safety', make: safetyFlagResource }] },
   Communication: { instances: [{ variant: 'safety-alert', make: safetyAlertResource }] },
+  // The ehr-integration service's patient copies are read-only on /fhir (the EHR is their
+  // source): instances are made as intake makes them.
+  Patient: { instances: [{ variant: 'ehr-copy', make: patientCopy }] },
 };
 
 /**

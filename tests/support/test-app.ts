@@ -102,12 +102,13 @@ export async function startListeningTestApp(
   services: readonly ServiceModule[],
   /** Settings; a function of the app's address for those that must name it (an EHR_CONNECTIONS entry). */
   env: Record<string, string> | ((baseUrl: string) => Record<string, string>) = {},
+  options: Parameters<typeof startTestApp>[2] = {},
 ): Promise<ListeningTestApp> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const settings = typeof env === 'function' ? env(baseUrl) : env;
-  const t = await startTestApp(services, { ...settings, PUBLIC_BASE_URL: baseUrl });
+  const t = await startTestApp(services, { ...settings, PUBLIC_BASE_URL: baseUrl }, options);
   server.on('request', t.app);
   return {
     ...t,

@@ -21,6 +21,7 @@ import { ReferralWorkflow } from './workflow/referral-workflow.js';
 import { REFERRAL_SCHEMA, ReferralWrites } from './workflow/referral-writes.js';
 import { REFERRAL_MIGRATIONS } from './store/migrations.js';
 import { sessionOutcomesConsumer } from './workflow/session-outcomes-consumer.js';
+import { ehrIntakeConsumer } from './workflow/ehr-intake-consumer.js';
 
 const SCHEMA = REFERRAL_SCHEMA;
 
@@ -40,6 +41,11 @@ function referralRepositories({ config, db, validator }: ServiceContext): Reposi
   });
 }
 
+function referralWorkflow({ config, db }: ServiceContext): ReferralWorkflow {
+  const idempotencyKeys = new IdempotencyKeys(SCHEMA, { ttlHours: config.idempotencyKeyTtlHours });
+  return new ReferralWorkflow(db, new ReferralWrites(DEFAULT_PROGRAM), idempotencyKeys);
+}
+
 /** The referral service: referrals and their closed-loop lifecycle (ServiceRequest + Task). */
 export const referralService: ServiceModule = {
   name: 'referral',
@@ -52,8 +58,7 @@ export const referralService: ServiceModule = {
     const { config, db, validator } = context;
     const repositories = referralRepositories(context);
     const writes = new ReferralWrites(DEFAULT_PROGRAM);
-    const idempotencyKeys = new IdempotencyKeys(SCHEMA, { ttlHours: config.idempotencyKeyTtlHours });
-    const workflow = new ReferralWorkflow(db, writes, idempotencyKeys);
+    const workflow = referralWorkflow(context);
     const router = Router();
     router.use(
       '/api/referral',
@@ -82,8 +87,12 @@ export const referralService: ServiceModule = {
       db: context.db,
       bus: context.bus,
       logger: context.logger,
-      // Sessions logged, missed or cancelled in the encounter service move the referral's Task.
-      consumers: [sessionOutcomesConsumer(new ReferralWrites(DEFAULT_PROGRAM))],
+      // Sessions logged, missed or cancelled in the encounter service move the referral's Task;
+      // referrals the ehr-integration service took in from an EHR become referrals here.
+      consumers: [
+        sessionOutcomesConsumer(new ReferralWrites(DEFAULT_PROGRAM)),
+        ehrIntakeConsumer(referralWorkflow(context)),
+      ],
       repositories: referralRepositories(context),
       // Expired Idempotency-Keys no longer replay; this hourly job removes their rows.
       scheduled: [

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { signingKeyOf, type Config, type EhrConnection } from '@peerbridge/shared';
 import { EHR_WRITE_BACK_TYPES } from './ehr/ehr-capability-statement.js';
+import { EHR_PROGRAM_ID } from './ehr/ehr-demo-data.js';
 import type { SandboxBackendClient } from './provider-configuration.js';
 import { sandboxEhrBaseUrl, sandboxIssuer } from './sandbox-issuer.js';
 
@@ -33,7 +34,11 @@ export function withSandboxEhrConnection(config: Config): Config {
     signingKey: signingKeyOf(privateKey, 'ES384'),
     scopes: Object.freeze(SANDBOX_EHR_SCOPES),
     writeBack: Object.freeze([...EHR_WRITE_BACK_TYPES]),
-    intake: Object.freeze({ mode: 'task' as const, intervalSeconds: 30 }),
+    intake: Object.freeze({
+      mode: 'task' as const,
+      intervalSeconds: 30,
+      owner: `Organization/${EHR_PROGRAM_ID}`,
+    }),
     requestTimeoutMs: 10_000,
   });
   return Object.freeze({ ...config, ehrConnections: Object.freeze([connection]) });

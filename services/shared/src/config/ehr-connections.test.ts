@@ -66,14 +66,14 @@ describe('EHR_CONNECTIONS', () => {
           kid: 'key-1',
           scopes: 'system/Task.cruds system/Patient.rs',
           writeBack: ['Task', 'CareTeam'],
-          intake: { mode: 'task', intervalSeconds: 30 },
+          intake: { mode: 'task', intervalSeconds: 30, owner: 'Organization/peer-support' },
         }),
       ]),
     );
     expect(parsed).toMatchObject({
       scopes: ['system/Task.cruds', 'system/Patient.rs'],
       writeBack: ['Task', 'CareTeam'],
-      intake: { mode: 'task', intervalSeconds: 30 },
+      intake: { mode: 'task', intervalSeconds: 30, owner: 'Organization/peer-support' },
     });
     expect(parsed!.signingKey.publicJwk).toMatchObject({
       kty: 'EC',
@@ -130,6 +130,16 @@ describe('EHR_CONNECTIONS', () => {
       'the intake mode is unknown',
       connection({ intake: { mode: 'push' } }),
       'EHR_CONNECTIONS[clinic-a].intake.mode must be one of service-request, task, off',
+    ],
+    [
+      'the intake polls Tasks without naming their owner',
+      connection({ intake: { mode: 'task' } }),
+      'EHR_CONNECTIONS[clinic-a].intake.owner is required when intake.mode is task (Task?owner= polls for it)',
+    ],
+    [
+      'the intake owner is not an Organization',
+      connection({ intake: { mode: 'task', owner: 'Practitioner/1' } }),
+      'EHR_CONNECTIONS[clinic-a].intake.owner must reference an Organization, e.g. Organization/peer-support',
     ],
     ['an id is used twice', [connection(), connection()][0], undefined],
   ])('when %s, then start-up is refused with a message naming the setting', (_case, value, message) => {

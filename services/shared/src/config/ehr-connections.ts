@@ -33,7 +33,15 @@ export interface EhrConnection {
   readonly scopes: readonly string[];
   /** Resource types PeerBridge writes back to this EHR. */
   readonly writeBack: readonly string[];
-  readonly intake: { readonly mode: EhrIntakeMode; readonly intervalSeconds: number };
+  /**
+   * How intake polls; `owner` (the program's Organization as the EHR knows it, e.g.
+   * `Organization/peer-support`) is what `Task?owner=` searches for in task mode.
+   */
+  readonly intake: {
+    readonly mode: EhrIntakeMode;
+    readonly intervalSeconds: number;
+    readonly owner?: string;
+  };
   /** Every FHIR and token request to this EHR is abandoned after this long. */
   readonly requestTimeoutMs: number;
 }
@@ -124,9 +132,24 @@ function parseIntake(value: unknown, name: (field: string) => string): EhrConnec
   if (!EHR_INTAKE_MODES.includes(mode as EhrIntakeMode)) {
     throw new ConfigError(`${name('intake.mode')} must be one of ${EHR_INTAKE_MODES.join(', ')}`);
   }
+  const owner = intake.owner;
+  if (
+    owner !== undefined &&
+    (typeof owner !== 'string' || !/(^|\/)Organization\/[A-Za-z0-9\-.]{1,64}$/.test(owner))
+  ) {
+    throw new ConfigError(
+      `${name('intake.owner')} must reference an Organization, e.g. Organization/peer-support`,
+    );
+  }
+  if (mode === 'task' && owner === undefined) {
+    throw new ConfigError(
+      `${name('intake.owner')} is required when intake.mode is task (Task?owner= polls for it)`,
+    );
+  }
   return Object.freeze({
     mode: mode as EhrIntakeMode,
     intervalSeconds: integer(intake.intervalSeconds, name('intake.intervalSeconds'), 60, 1, 86_400),
+    ...(owner === undefined ? {} : { owner }),
   });
 }
 

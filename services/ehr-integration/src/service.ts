@@ -1,0 +1,100 @@
+import {
+  EVENT_MIGRATIONS,
+  eventWorkers,
+  FHIR_STORE_MIGRATIONS,
+  fhirRouter,
+  Repositories,
+  type EhrConnection,
+  type ServiceContext,
+  type ServiceModule,
+  type Workers,
+} from '@peerbridge/shared';
+import { Router } from 'express';
+import { EHR_INTEGRATION_RESOURCES } from './fhir/resource-definitions.js';
+import { EhrFhirClient } from './smart-client/ehr-fhir-client.js';
+import { EHR_INTEGRATION_MIGRATIONS } from './store/migrations.js';
+import { EHR_INTEGRATION_SCHEMA } from './workflow/intake-events.js';
+import { IntakePoller } from './workflow/intake-poll.js';
+import { intakeWorkers } from './workflow/intake-workers.js';
+import { patientAudience } from './workflow/patient-audience.js';
+
+/** The intake worker's system principal: what it writes (patient copies) is attributed to it. */
+export const INTAKE_WORKER = 'ehr-integration.intake';
+
+function ehrRepositories({ config, db, validator }: ServiceContext): Repositories {
+  return new Repositories({
+    db,
+    schema: EHR_INTEGRATION_SCHEMA,
+    definitions: EHR_INTEGRATION_RESOURCES,
+    validator,
+    baseUrl: config.publicBaseUrl,
+    audience: patientAudience,
+  });
+}
+
+/**
+ * The intake of one connection, as its worker runs it; tests build one to trigger a poll
+ * directly instead of waiting for the interval.
+ */
+export function intakePoller(
+  context: ServiceContext,
+  connection: EhrConnection,
+  client = new EhrFhirClient(connection, context.logger),
+  pageSize?: number,
+): IntakePoller {
+  return new IntakePoller(
+    context.db,
+    client,
+    ehrRepositories(context).forSystem(INTAKE_WORKER),
+    context.logger,
+    pageSize,
+  );
+}
+
+/**
+ * The ehr-integration service: PeerBridge as a client of clinic EHRs. It takes referrals in
+ * from each connection's EHR (asking the referral service for each by an event), keeps a
+ * read-only copy of each referred patient's demographics served at /fhir/Patient, and (issue 13,
+ * items 5–6) will write back what PeerBridge does.
+ */
+export const ehrIntegrationService: ServiceModule = {
+  name: 'ehr-integration',
+  schema: EHR_INTEGRATION_SCHEMA,
+  migrations: [FHIR_STORE_MIGRATIONS, EVENT_MIGRATIONS, EHR_INTEGRATION_MIGRATIONS],
+  resources: EHR_INTEGRATION_RESOURCES,
+  createRouter(context) {
+    const { config, validator } = context;
+    const router = Router();
+    router.use(
+      fhirRouter({
+        baseUrl: config.publicBaseUrl,
+        definitions: EHR_INTEGRATION_RESOURCES,
+        repositories: ehrRepositories(context),
+        validator,
+      }),
+    );
+    return router;
+  },
+  workers(context): Workers {
+    const events = eventWorkers({
+      service: 'ehr-integration',
+      schema: EHR_INTEGRATION_SCHEMA,
+      db: context.db,
+      bus: context.bus,
+      logger: context.logger,
+    });
+    const intake = intakeWorkers(
+      context.config.ehrConnections.map((connection) => intakePoller(context, connection)),
+      context.logger,
+    );
+    return {
+      async start() {
+        await events.start();
+        await intake.start();
+      },
+      async stop() {
+        await Promise.all([intake.stop(), events.stop()]);
+      },
+    };
+  },
+};

@@ -1,0 +1,107 @@
+import type { Queryable } from '@peerbridge/shared';
+import type { IntakeSource } from '../domain/intake-decision.js';
+
+/** The cursor of one connection's source, locked for the page being committed; null before the first poll. */
+export async function lockCursor(
+  tx: Queryable,
+  connectionId: string,
+  source: IntakeSource,
+): Promise<string | null> {
+  await tx.query(
+    `INSERT INTO ehr_integration.intake_cursor (connection_id, source) VALUES ($1, $2)
+     ON CONFLICT DO NOTHING`,
+    [connectionId, source],
+  );
+  const [row] = await tx.query<{ last_updated: Date | null }>(
+    `SELECT last_updated FROM ehr_integration.intake_cursor
+     WHERE connection_id = $1 AND source = $2 FOR UPDATE`,
+    [connectionId, source],
+  );
+  return row?.last_updated ? new Date(row.last_updated).toISOString() : null;
+}
+
+export async function readCursor(
+  q: Queryable,
+  connectionId: string,
+  source: IntakeSource,
+): Promise<string | null> {
+  const [row] = await q.query<{ last_updated: Date | null }>(
+    `SELECT last_updated FROM ehr_integration.intake_cursor WHERE connection_id = $1 AND source = $2`,
+    [connectionId, source],
+  );
+  return row?.last_updated ? new Date(row.last_updated).toISOString() : null;
+}
+
+/** Moves the cursor forward only: a page committed by a slower, overlapping poll never moves it back. */
+export async function advanceCursor(
+  tx: Queryable,
+  connectionId: string,
+  source: IntakeSource,
+  lastUpdated: string | undefined,
+): Promise<void> {
+  await tx.query(
+    `UPDATE ehr_integration.intake_cursor
+     SET last_updated = GREATEST(last_updated, $3::timestamptz), polled_at = now()
+     WHERE connection_id = $1 AND source = $2`,
+    [connectionId, source, lastUpdated ?? null],
+  );
+}
+
+/**
+ * Records an EHR referral as taken in (accepted or rejected); false when it was recorded before,
+ * i.e. an earlier poll (or a concurrent one) already took it in and nothing more must happen.
+ */
+export async function recordIntake(
+  tx: Queryable,
+  row: {
+    connectionId: string;
+    ehrServiceRequest: string;
+    outcome: 'accepted' | 'rejected';
+    reason?: string;
+    eventId?: string;
+  },
+): Promise<boolean> {
+  const inserted = await tx.query(
+    `INSERT INTO ehr_integration.intake_referral
+       (connection_id, ehr_service_request, outcome, reason, event_id)
+     VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT DO NOTHING RETURNING ehr_service_request`,
+    [row.connectionId, row.ehrServiceRequest, row.outcome, row.reason ?? null, row.eventId ?? null],
+  );
+  return inserted.length > 0;
+}
+
+export async function isTakenIn(
+  q: Queryable,
+  connectionId: string,
+  ehrServiceRequest: string,
+): Promise<boolean> {
+  const rows = await q.query(
+    `SELECT 1 FROM ehr_integration.intake_referral WHERE connection_id = $1 AND ehr_service_request = $2`,
+    [connectionId, ehrServiceRequest],
+  );
+  return rows.length > 0;
+}
+
+export interface IntakeRecord {
+  readonly ehrServiceRequest: string;
+  readonly outcome: 'accepted' | 'rejected';
+  readonly reason: string | null;
+}
+
+export async function listIntake(q: Queryable, connectionId: string): Promise<IntakeRecord[]> {
+  const rows = await q.query<{
+    ehr_service_request: string;
+    outcome: 'accepted' | 'rejected';
+    reason: string | null;
+  }>(
+    `SELECT ehr_service_request, outcome, reason FROM ehr_integration.intake_referral
+     WHERE connection_id = $1 ORDER BY received_at, ehr_service_request`,
+    [connectionId],
+  );
+  return rows.map((row) => ({
+    ehrServiceRequest: row.ehr_service_request,
+    outcome: row.outcome,
+    reason: row.reason,
+  }));
+}
