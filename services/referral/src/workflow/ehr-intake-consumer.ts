@@ -11,7 +11,7 @@ import { SERVICE_REQUEST } from '../fhir/resource-definitions.js';
 import type { ReferralWorkflow } from './referral-workflow.js';
 
 /**
- * The referral service's side of intake (docs/adr/0014): for each EHR referral the
+ * The referral service's side of intake (docs/adr/0015): for each EHR referral the
  * ehr-integration service took in, the PeerBridge referral, created exactly as an EHR's FHIR
  * create would be, as this consumer's system principal. A referral is keyed on the EHR's
  * ServiceRequest URL (an identifier it carries): an event that asks again for one already made
