@@ -46,22 +46,38 @@ describe('R4 resource types in use', () => {
     expect(tryGetDataType('Immunization')?.kind).toBe('resource');
   });
 
-  it('when the services and their validator are set up in a fresh process, then its peak RSS stays under 200 MB', async () => {
-    // The full R4 bundles alone took the peak above 400 MB; this set-up peaks near 140 MB.
+  /** The peak RSS (VmHWM) of a fresh process that imports `services` and builds the validator. */
+  async function peakAfterSetUp(services: string): Promise<{ services: number; peakMb: number }> {
     const script = `
       import { readFileSync } from 'node:fs';
-      const { ALL_SERVICES } = await import('@peerbridge/gateway');
+      const services = ${services};
       const { createValidator } = await import('@peerbridge/shared');
       createValidator();
       const status = readFileSync('/proc/self/status', 'utf8');
-      process.stdout.write(JSON.stringify({ services: ALL_SERVICES.length, peakKb: Number(/VmHWM:\\s+(\\d+)/.exec(status)[1]) }));`;
+      process.stdout.write(JSON.stringify({ services: services.length, peakKb: Number(/VmHWM:\\s+(\\d+)/.exec(status)[1]) }));`;
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ['--import', 'tsx', '--input-type=module', '--eval', script],
       { cwd: process.cwd() },
     );
-    const { services, peakKb } = JSON.parse(stdout) as { services: number; peakKb: number };
+    const { services: count, peakKb } = JSON.parse(stdout) as { services: number; peakKb: number };
+    return { services: count, peakMb: peakKb / 1024 };
+  }
+
+  // The full R4 bundles alone took the peak above 400 MB. Issue 14 asks for under 250 MB: the
+  // referral service (what docs/performance.md measures) peaks near 170 MB and is held to 200;
+  // every service together (four on 2026-12-02, near 190–208 MB) to issue 14's 250.
+  it('when the referral service and its validator are set up in a fresh process, then its peak RSS stays under 200 MB', async () => {
+    const { services, peakMb } = await peakAfterSetUp(
+      "[(await import('@peerbridge/referral')).referralService]",
+    );
+    expect(services).toBe(1);
+    expect(peakMb).toBeLessThan(200);
+  }, 60_000);
+
+  it('when every service and the validator are set up in a fresh process, then its peak RSS stays under 250 MB', async () => {
+    const { services, peakMb } = await peakAfterSetUp("(await import('@peerbridge/gateway')).ALL_SERVICES");
     expect(services).toBe(ALL_SERVICES.length);
-    expect(peakKb / 1024).toBeLessThan(200);
+    expect(peakMb).toBeLessThan(250);
   }, 60_000);
 });
