@@ -2,7 +2,7 @@
  * The ledger test service as a process of its own, for the kill -9 test: it hosts the service
  * with its workers (as services/shared/src/app/main.ts does), commits PRODUCE events, and reports
  * on standard output, as JSON lines, `produced` once they are committed and `progress` (events
- * handled, read from its database) every few hundred milliseconds. SLOW_MS slows its consumer so
+ * handled and events not yet marked published, read from its database) every few hundred milliseconds. SLOW_MS slows its consumer so
  * that a test can kill it with events still undelivered.
  */
 import { setTimeout as delay } from 'node:timers/promises';
@@ -50,9 +50,10 @@ if (produce > 0) {
   report({ message: 'produced', count: produce });
 }
 while (!stopping) {
-  const [row] = await db.query<{ handled: number }>(
-    "SELECT count(*)::int AS handled FROM ledger.handled_event WHERE consumer = 'recorder'",
+  const [row] = await db.query<{ handled: number; unpublished: number }>(
+    `SELECT (SELECT count(*)::int FROM ledger.handled_event WHERE consumer = 'recorder') AS handled,
+            (SELECT count(*)::int FROM ledger.event_outbox WHERE published_at IS NULL) AS unpublished`,
   );
-  report({ message: 'progress', handled: row!.handled });
+  report({ message: 'progress', handled: row!.handled, unpublished: row!.unpublished });
   await delay(200);
 }
