@@ -17,6 +17,20 @@ afterAll(() => t.close());
 
 const SOURCE = 'NHS Talking Therapies for anxiety and depression Manual (formerly IAPT), NHS England';
 
+/** A patient on a new peer supporter's caseload with one PHQ-9 recorded, and their trend's path. */
+async function patientWithOnePhq9(): Promise<{ patient: string; path: string }> {
+  const peer = await peerSupporterKnownToSessions(t);
+  const { referralId, patient } = await referralWithPeerSupporter(t, peer);
+  const recorded = await as(t, await userToken(peer))
+    .post('/api/encounter/outcomes')
+    .send(phq9Outcome(referralId, 4));
+  expect(recorded.status).toBe(201);
+  return {
+    patient,
+    path: `/api/encounter/${patient.replace('Patient/', 'patients/')}/outcomes?instrument=phq-9`,
+  };
+}
+
 describe('getOutcomeTrend', () => {
   it('when PHQ-9 15 and GAD-7 12 become 8 and 6, then the trend shows a reliable improvement, recovery and reliable recovery, with the thresholds cited', async () => {
     const peer = await peerSupporterKnownToSessions(t);
@@ -103,16 +117,7 @@ describe('getOutcomeTrend', () => {
   });
 
   it("when a peer supporter or a patient asks for a patient who is not theirs, then 404; the patient's own token sees it", async () => {
-    const peer = await peerSupporterKnownToSessions(t);
-    const { referralId, patient } = await referralWithPeerSupporter(t, peer);
-    expect(
-      (
-        await as(t, await userToken(peer))
-          .post('/api/encounter/outcomes')
-          .send(phq9Outcome(referralId, 4))
-      ).status,
-    ).toBe(201);
-    const path = `/api/encounter/${patient.replace('Patient/', 'patients/')}/outcomes?instrument=phq-9`;
+    const { patient, path } = await patientWithOnePhq9();
     const stranger = await peerSupporterKnownToSessions(t);
     const refused = await as(t, await userToken(stranger)).get(path);
     expectContract(refused, 'getOutcomeTrend');
@@ -122,6 +127,20 @@ describe('getOutcomeTrend', () => {
     const own = await as(t, await patientAuthHeader(patient.replace('Patient/', ''))).get(path);
     expect(own.status).toBe(200);
     expect(own.body.series).toHaveLength(1);
+  });
+
+  it("when a clinician's launch context is another patient, then 404 naming patientId; with this patient in it, then 200", async () => {
+    const { patient, path } = await patientWithOnePhq9();
+    const elsewhere = await as(t, await userToken('dr-lee', 'user/*.cruds', 'someone-else')).get(path);
+    expectContract(elsewhere, 'getOutcomeTrend');
+    expect(elsewhere.status).toBe(404);
+    expect(elsewhere.body.issue[0].expression).toEqual(['patientId']);
+    const here = await as(t, await userToken('dr-lee', 'user/*.cruds', patient.replace('Patient/', ''))).get(
+      path,
+    );
+    expectContract(here, 'getOutcomeTrend');
+    expect(here.status).toBe(200);
+    expect(here.body.patient).toBe(patient);
   });
 
   it('when the instrument is not one PeerBridge scores, then 400 naming it', async () => {

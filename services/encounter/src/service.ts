@@ -58,7 +58,6 @@ export const encounterService: ServiceModule = {
       encounterApi({
         sessions: new SessionWorkflow(db),
         outcomes,
-        db,
         safety,
         roles,
         repositories,

@@ -4,12 +4,13 @@ import { forbidden } from '@peerbridge/shared';
  * Who the caller is to the program, from their token and the roster the care-team service
  * publishes: `program` (a system client or an active coordinator), `peer-supporter` (their
  * Practitioner and PractitionerRole), `clinician` (any other user), `patient` (patient/ scopes).
+ * A clinician's and a patient's `patient` is the one in the token's launch context.
  */
 export type CallerRole =
   | { readonly kind: 'program' }
   | { readonly kind: 'peer-supporter'; readonly practitionerId: string; readonly roleId: string }
   | { readonly kind: 'clinician'; readonly patient: string | undefined }
-  | { readonly kind: 'patient' };
+  | { readonly kind: 'patient'; readonly patient: string | undefined };
 
 /** Sessions are planned and logged by peer supporters and the program, nobody else. */
 export function assertMayRunSessions(

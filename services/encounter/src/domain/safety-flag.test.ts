@@ -6,7 +6,7 @@ const ROLES: Record<CallerRole['kind'], CallerRole> = {
   program: { kind: 'program' },
   'peer-supporter': { kind: 'peer-supporter', practitionerId: 'p', roleId: 'r' },
   clinician: { kind: 'clinician', patient: 'x' },
-  patient: { kind: 'patient' },
+  patient: { kind: 'patient', patient: 'p-1' },
 };
 
 const statusOf = (fn: () => void) => {

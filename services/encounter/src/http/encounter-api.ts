@@ -1,7 +1,6 @@
 import {
   requireAuth,
   restApi,
-  type Database,
   type OpenApiDocument,
   type Repositories,
   type ResourcePermission,
@@ -23,7 +22,6 @@ type Schemas = components['schemas'];
 export interface EncounterApiOptions {
   readonly sessions: SessionWorkflow;
   readonly outcomes: OutcomeWorkflow;
-  readonly db: Database;
   readonly safety: SafetyWorkflow;
   readonly roles: CallerRoles;
   readonly repositories: Repositories;

@@ -1,4 +1,4 @@
-import { requireAuth, type Database, type Repositories } from '@peerbridge/shared';
+import { requireAuth, type Repositories } from '@peerbridge/shared';
 import type { Response, Router } from 'express';
 import type { components, operations } from '../generated/encounter-api.js';
 import type { Band, InstrumentId, Threshold } from '../domain/instruments/index.js';
@@ -13,13 +13,12 @@ export interface OutcomeRoutesOptions {
   readonly outcomes: OutcomeWorkflow;
   readonly roles: CallerRoles;
   readonly repositories: Repositories;
-  readonly db: Database;
   readonly baseUrl: string;
 }
 
 /** recordOutcome and getOutcomeTrend (openapi/encounter.yaml, tag `outcomes`). */
 export function outcomeRoutes(router: Router, options: OutcomeRoutesOptions): void {
-  const { outcomes, roles, repositories, db, baseUrl } = options;
+  const { outcomes, roles, repositories, baseUrl } = options;
   const caller = async (res: Response) => {
     const auth = requireAuth(res);
     return { repo: repositories.forCaller(auth), role: await roles.roleOf(auth) };
@@ -38,8 +37,8 @@ export function outcomeRoutes(router: Router, options: OutcomeRoutesOptions): vo
     const { repo, role } = await caller(res);
     const trend = await patientOutcomeTrend(
       repo,
+      roles,
       role,
-      db,
       String(req.params.patientId),
       query.instrument as InstrumentId,
     );

@@ -31,7 +31,7 @@ export class CallerRoles {
 
   async roleOf(caller: AuthContext, q: Queryable = this.db): Promise<CallerRole> {
     if (caller.scopes.some((scope) => scope.context === 'patient')) {
-      return { kind: 'patient' };
+      return { kind: 'patient', patient: caller.patient };
     }
     if (caller.scopes.some((scope) => scope.context === 'system')) {
       return { kind: 'program' };
@@ -49,10 +49,16 @@ export class CallerRoles {
 
   readonly audience = async (caller: AuthContext, q: Queryable | undefined): Promise<Audience> => {
     const role = await this.roleOf(caller, q);
-    const caseload =
-      role.kind === 'peer-supporter' ? await patientsOfPeerSupporter(q ?? this.db, role.practitionerId) : [];
-    return audienceOf(role, caseload, await this.consentingReferrals(role, q));
+    return audienceOf(role, await this.caseloadOf(role, q), await this.consentingReferrals(role, q));
   };
+
+  /**
+   * Whether a patient's records are in the caller's view at all: the Audience's rule for one
+   * patient, so that a patient whose outcomes are yet to come is told apart from someone else's.
+   */
+  async patientInView(role: CallerRole, patient: string, q?: Queryable): Promise<boolean> {
+    return role.kind === 'program' || patientsInView(role, await this.caseloadOf(role, q)).includes(patient);
+  }
 
   /**
    * What a caller is shown of each session: a clinician outside the program sees what was said
@@ -71,6 +77,11 @@ export class CallerRoles {
     ]);
   };
 
+  /** For a peer supporter, the patients of the care teams they are (or were) on. */
+  private async caseloadOf(role: CallerRole, q: Queryable | undefined): Promise<string[]> {
+    return role.kind === 'peer-supporter' ? patientsOfPeerSupporter(q ?? this.db, role.practitionerId) : [];
+  }
+
   /** For a clinician, the referrals of the patient in their launch context that record consent. */
   private async consentingReferrals(role: CallerRole, q: Queryable | undefined): Promise<string[]> {
     return role.kind === 'clinician' && role.patient
@@ -84,6 +95,24 @@ const PATIENT_RECORDS = [QUESTIONNAIRE_RESPONSE, OBSERVATION, FLAG, COMMUNICATIO
 
 /** The answers and the scores derived from them: disclosed to clinicians only with consent. */
 const OUTCOME_RECORDS = [QUESTIONNAIRE_RESPONSE, OBSERVATION];
+
+/**
+ * Whose outcomes and safety records a caller other than the program sees (the program sees
+ * everyone's): a peer supporter those of the patients on their caseload, a clinician or a patient
+ * those of the patient in their launch context. Consent narrows what a clinician sees of them.
+ */
+export function patientsInView(
+  role: Exclude<CallerRole, { kind: 'program' }>,
+  caseload: readonly string[],
+): readonly string[] {
+  switch (role.kind) {
+    case 'peer-supporter':
+      return caseload;
+    case 'clinician':
+    case 'patient':
+      return role.patient ? [`Patient/${role.patient}`] : [];
+  }
+}
 
 /**
  * The program sees every session; a peer supporter the sessions they ran, and the outcomes and
@@ -103,6 +132,7 @@ export function audienceOf(
       return new Map();
     case 'peer-supporter': {
       const self = `PractitionerRole/${role.roleId}`;
+      const patients = patientsInView(role, caseload);
       return new Map([
         [ENCOUNTER.type, restrictionOf(ENCOUNTER, [['participant', self]])],
         [APPOINTMENT.type, restrictionOf(APPOINTMENT, [['actor', self]])],
@@ -110,13 +140,13 @@ export function audienceOf(
           (definition) =>
             [
               definition.type,
-              caseload.length > 0 ? restrictionOf(definition, [['patient', caseload.join(',')]]) : [],
+              patients.length > 0 ? restrictionOf(definition, [['patient', patients.join(',')]]) : [],
             ] as const,
         ),
       ]);
     }
     case 'clinician': {
-      const patient = role.patient ? `Patient/${role.patient}` : undefined;
+      const [patient] = patientsInView(role, caseload);
       return new Map([
         [ENCOUNTER.type, patient ? restrictionOf(ENCOUNTER, [['patient', patient]]) : []],
         [APPOINTMENT.type, patient ? restrictionOf(APPOINTMENT, [['patient', patient]]) : []],

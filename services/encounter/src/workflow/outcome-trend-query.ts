@@ -1,5 +1,5 @@
 import type { Observation } from '@medplum/fhirtypes';
-import { notFound, parseSearchRequest, type Queryable, type Repository } from '@peerbridge/shared';
+import { notFound, parseSearchRequest, type Repository } from '@peerbridge/shared';
 import type { CallerRole } from '../domain/caller-role.js';
 import {
   GAD_7,
@@ -16,7 +16,7 @@ import {
   type PairedOutcome,
 } from '../domain/outcome-trend.js';
 import { OBSERVATION } from '../fhir/resource-definitions.js';
-import { patientsOfPeerSupporter } from '../store/care-team-view.js';
+import type { CallerRoles } from './caller-roles.js';
 
 export interface PatientOutcomeTrend {
   readonly patient: string;
@@ -30,18 +30,18 @@ const MAX_SCORES = 1000;
 
 /**
  * An instrument's trend for one patient, from the total-score Observations the caller may see
- * (read through their repository). A patient the caller may not see at all is 404, so that a
- * trend with no scores yet is told apart from someone else's patient.
+ * (read through their repository). A patient not in the caller's view at all (CallerRoles) is
+ * 404, so that a trend with no scores yet is told apart from someone else's patient.
  */
 export async function patientOutcomeTrend(
   repo: Repository,
+  roles: CallerRoles,
   role: CallerRole,
-  db: Queryable,
   patientId: string,
   instrumentId: InstrumentId,
 ): Promise<PatientOutcomeTrend> {
   const patient = `Patient/${patientId}`;
-  if (!(await maySeePatient(repo, role, db, patient))) {
+  if (!(await roles.patientInView(role, patient))) {
     throw notFound(`No outcomes of ${patient} that you may see`, 'patientId');
   }
   const instrument = INSTRUMENTS[instrumentId];
@@ -79,22 +79,4 @@ async function scores(repo: Repository, patient: string, instrument: Instrument)
     const encounter = observation.encounter?.reference;
     return [{ effective, total, ...(encounter ? { encounter } : {}) }];
   });
-}
-
-/** Whether the caller may see this patient's outcomes at all (the Audience's rule, per patient). */
-async function maySeePatient(
-  repo: Repository,
-  role: CallerRole,
-  db: Queryable,
-  patient: string,
-): Promise<boolean> {
-  switch (role.kind) {
-    case 'program':
-      return true;
-    case 'patient':
-    case 'clinician':
-      return repo.caller.patient !== undefined && `Patient/${repo.caller.patient}` === patient;
-    case 'peer-supporter':
-      return (await patientsOfPeerSupporter(db, role.practitionerId)).includes(patient);
-  }
 }
