@@ -17,6 +17,9 @@ import { EHR_INTEGRATION_SCHEMA } from './workflow/intake-events.js';
 import { IntakePoller } from './workflow/intake-poll.js';
 import { intakeWorkers } from './workflow/intake-workers.js';
 import { patientAudience } from './workflow/patient-audience.js';
+import { writeBackConsumer } from './workflow/write-back-consumer.js';
+import { WriteBackDeliverer } from './workflow/write-back-delivery.js';
+import { writeBackWorkers } from './workflow/write-back-workers.js';
 
 /** The intake worker's system principal: what it writes (patient copies) is attributed to it. */
 export const INTAKE_WORKER = 'ehr-integration.intake';
@@ -52,10 +55,22 @@ export function intakePoller(
 }
 
 /**
+ * The write-back deliverer of one connection, as its worker runs it; tests build one to deliver
+ * directly instead of waiting for the interval.
+ */
+export function writeBackDeliverer(
+  context: ServiceContext,
+  connection: EhrConnection,
+  client = new EhrFhirClient(connection, context.logger),
+): WriteBackDeliverer {
+  return new WriteBackDeliverer(context.db, client, context.config.writeBack, context.logger);
+}
+
+/**
  * The ehr-integration service: PeerBridge as a client of clinic EHRs. It takes referrals in
  * from each connection's EHR (asking the referral service for each by an event), keeps a
- * read-only copy of each referred patient's demographics served at /fhir/Patient, and (issue 13,
- * items 5–6) will write back what PeerBridge does.
+ * read-only copy of each referred patient's demographics served at /fhir/Patient, and writes
+ * back to each EHR what PeerBridge does for its referrals (docs/adr/0016).
  */
 export const ehrIntegrationService: ServiceModule = {
   name: 'ehr-integration',
@@ -82,7 +97,15 @@ export const ehrIntegrationService: ServiceModule = {
       db: context.db,
       bus: context.bus,
       logger: context.logger,
+      consumers: [writeBackConsumer(context.config.ehrConnections)],
     });
+    const writeBack = writeBackWorkers(
+      context.config.ehrConnections
+        .filter((connection) => connection.writeBack.length > 0)
+        .map((connection) => writeBackDeliverer(context, connection)),
+      context.config.writeBack,
+      context.logger,
+    );
     const intake = intakeWorkers(
       context.config.ehrConnections.map((connection) => intakePoller(context, connection)),
       context.logger,
@@ -91,9 +114,10 @@ export const ehrIntegrationService: ServiceModule = {
       async start() {
         await events.start();
         await intake.start();
+        await writeBack.start();
       },
       async stop() {
-        await Promise.all([intake.stop(), events.stop()]);
+        await Promise.all([intake.stop(), writeBack.stop(), events.stop()]);
       },
     };
   },

@@ -1,6 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { signingKeyOf, type Config, type EhrConnection } from '@peerbridge/shared';
-import { EHR_WRITE_BACK_TYPES } from './ehr/ehr-capability-statement.js';
+import { EHR_WRITE_BACK_TYPES, signingKeyOf, type Config, type EhrConnection } from '@peerbridge/shared';
 import { EHR_PROGRAM_ID } from './ehr/ehr-demo-data.js';
 import type { SandboxBackendClient } from './provider-configuration.js';
 import { sandboxEhrBaseUrl, sandboxIssuer } from './sandbox-issuer.js';

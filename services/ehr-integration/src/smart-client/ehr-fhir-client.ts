@@ -80,6 +80,25 @@ export class EhrFhirClient {
     );
   }
 
+  /**
+   * A conditional update on an identifier (`PUT Type?identifier=system|value`): creates the
+   * resource when the EHR has none with it, updates the one it has otherwise, so that a write
+   * sent twice makes one resource.
+   */
+  upsertByIdentifier(
+    body: FhirResource,
+    identifier: { system: string; value: string },
+  ): Promise<FhirResource> {
+    return this.call('update', (options) =>
+      this.fhir.update({
+        resourceType: body.resourceType,
+        searchParams: { identifier: `${identifier.system}|${identifier.value}` },
+        body,
+        options,
+      }),
+    );
+  }
+
   private async call(
     operation: string,
     run: (options: RequestOptions & { headers: Record<string, string> }) => Promise<FhirResource>,

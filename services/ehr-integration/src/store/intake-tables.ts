@@ -59,16 +59,35 @@ export async function recordIntake(
     outcome: 'accepted' | 'rejected';
     reason?: string;
     eventId?: string;
+    /** The EHR Task the referral came with (task intake), whose status write-back updates. */
+    ehrTask?: string;
   },
 ): Promise<boolean> {
   const inserted = await tx.query(
     `INSERT INTO ehr_integration.intake_referral
-       (connection_id, ehr_service_request, outcome, reason, event_id)
-     VALUES ($1, $2, $3, $4, $5)
+       (connection_id, ehr_service_request, outcome, reason, event_id, ehr_task)
+     VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT DO NOTHING RETURNING ehr_service_request`,
-    [row.connectionId, row.ehrServiceRequest, row.outcome, row.reason ?? null, row.eventId ?? null],
+    [
+      row.connectionId,
+      row.ehrServiceRequest,
+      row.outcome,
+      row.reason ?? null,
+      row.eventId ?? null,
+      row.ehrTask ?? null,
+    ],
   );
   return inserted.length > 0;
+}
+
+/** The connection that took an EHR referral in (the first, should two connections reach one EHR). */
+export async function acceptedIntakeOf(q: Queryable, ehrServiceRequest: string): Promise<string | undefined> {
+  const [row] = await q.query<{ connection_id: string }>(
+    `SELECT connection_id FROM ehr_integration.intake_referral
+     WHERE ehr_service_request = $1 AND outcome = 'accepted' ORDER BY received_at, connection_id LIMIT 1`,
+    [ehrServiceRequest],
+  );
+  return row?.connection_id;
 }
 
 export async function isTakenIn(

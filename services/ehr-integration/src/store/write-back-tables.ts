@@ -83,7 +83,10 @@ export async function findWriteBackReferral(
 }
 
 /** The EHR referrals of a patient (by the EHR Patient's absolute URL), oldest first. */
-export async function writeBackReferralsOfPatient(q: Queryable, patient: string): Promise<WriteBackReferral[]> {
+export async function writeBackReferralsOfPatient(
+  q: Queryable,
+  patient: string,
+): Promise<WriteBackReferral[]> {
   const rows = await q.query<ReferralRow>(
     'SELECT * FROM ehr_integration.write_back_referral WHERE patient = $1 ORDER BY referral_id',
     [patient],
@@ -96,14 +99,19 @@ export async function writeBackReferralsOfPatient(q: Queryable, patient: string)
  * not yet delivered is withheld again (what the EHR already has stays there; PeerBridge cannot
  * take back what was disclosed with consent).
  */
-export async function applyConsentToRows(tx: Queryable, referralId: string, consented: boolean): Promise<void> {
+export async function applyConsentToRows(
+  tx: Queryable,
+  referralId: string,
+  consented: boolean,
+  gatedTypes: readonly string[],
+): Promise<void> {
   await tx.query(
     consented
       ? `UPDATE ehr_integration.write_back SET state = 'pending', next_attempt_at = now(), updated_at = now()
-         WHERE referral_id = $1 AND state = 'withheld'`
+         WHERE referral_id = $1 AND state = 'withheld' AND resource_type = ANY($2::text[])`
       : `UPDATE ehr_integration.write_back SET state = 'withheld', updated_at = now()
-         WHERE referral_id = $1 AND state = 'pending'`,
-    [referralId],
+         WHERE referral_id = $1 AND state = 'pending' AND resource_type = ANY($2::text[])`,
+    [referralId, gatedTypes],
   );
 }
 
@@ -302,5 +310,21 @@ export async function connectionDelivered(q: Queryable, connectionId: string): P
      ON CONFLICT (connection_id) DO UPDATE SET paused_until = NULL, consecutive_failures = 0,
        last_delivery_at = now()`,
     [connectionId],
+  );
+}
+
+/** Gives back rows claimed but not tried (the connection paused first): due again at once after the pause. */
+export async function releaseClaims(
+  q: Queryable,
+  connectionId: string,
+  rows: readonly Pick<DueWriteBack, 'resourceType' | 'resourceId'>[],
+): Promise<void> {
+  if (rows.length === 0) {
+    return;
+  }
+  await q.query(
+    `UPDATE ehr_integration.write_back SET claimed_until = NULL
+     WHERE connection_id = $1 AND (resource_type || '/' || resource_id) = ANY($2::text[])`,
+    [connectionId, rows.map((row) => `${row.resourceType}/${row.resourceId}`)],
   );
 }

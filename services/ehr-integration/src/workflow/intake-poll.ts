@@ -13,7 +13,7 @@ import {
   referredPatientId,
   type IntakeSource,
 } from '../domain/intake-decision.js';
-import { ehrServiceRequestUrl } from '../fhir/ehr-references.js';
+import { ehrServiceRequestUrl, ehrUrl } from '../fhir/ehr-references.js';
 import { toIntakeServiceRequest } from '../fhir/intake-service-request.js';
 import { patientCopyId, toPatientCopy } from '../fhir/patient-copy.js';
 import type { EhrFhirClient } from '../smart-client/ehr-fhir-client.js';
@@ -32,6 +32,8 @@ export interface PollResult {
 interface Candidate {
   readonly request: ServiceRequest & { id: string };
   readonly patient: (Patient & { id: string }) | undefined;
+  /** The EHR Task it came with (task intake): write-back updates its status. */
+  readonly task: (Task & { id: string }) | undefined;
 }
 
 /**
@@ -105,7 +107,11 @@ export class IntakePoller {
         continue;
       }
       const patientId = referredPatientId(request);
-      candidates.push({ request, patient: patientId ? await this.readPatient(patientId) : undefined });
+      candidates.push({
+        request,
+        patient: patientId ? await this.readPatient(patientId) : undefined,
+        task: source === 'task' ? (match as Task & { id: string }) : undefined,
+      });
     }
     return candidates;
   }
@@ -146,7 +152,7 @@ export class IntakePoller {
       .transaction(async (tx) => {
         // Serialises overlapping polls of the same connection (two replicas): page by page.
         await lockCursor(tx, connection.id, source);
-        for (const { request, patient } of candidates) {
+        for (const { request, patient, task } of candidates) {
           const ehrServiceRequest = ehrServiceRequestUrl(connection, request.id);
           const decision = decideIntake(request, patient);
           const copyId = patient && patientCopyId(connection, patient.id);
@@ -181,6 +187,7 @@ export class IntakePoller {
               ehrServiceRequest,
               outcome: 'accepted',
               eventId: event.id,
+              ...(task ? { ehrTask: ehrUrl(connection, `Task/${task.id}`) } : {}),
             })
           ) {
             counts.accepted += 1;

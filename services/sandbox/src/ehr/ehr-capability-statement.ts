@@ -1,16 +1,5 @@
 import type { CapabilityStatement } from '@medplum/fhirtypes';
-
-/** What PeerBridge writes back to an EHR (issue 13, item 5). */
-export const EHR_WRITE_BACK_TYPES = [
-  'Task',
-  'CareTeam',
-  'Encounter',
-  'Procedure',
-  'QuestionnaireResponse',
-  'Observation',
-  'Flag',
-  'Communication',
-] as const;
+import { EHR_WRITE_BACK_TYPES } from '@peerbridge/shared';
 
 /** Resource types the sandbox EHR serves: its demo data, and what PeerBridge writes back. */
 export const EHR_RESOURCE_TYPES = [

@@ -42,6 +42,21 @@ export interface Config {
    * ehr-connections.ts). The development host adds one to the sandbox EHR when none is set.
    */
   readonly ehrConnections: readonly EhrConnection[];
+  readonly writeBack: WriteBackConfig;
+}
+
+/**
+ * Write-back to EHRs (issue 13). Each connection's deliverer looks for due writes every
+ * `WRITE_BACK_INTERVAL_MS`. A write the EHR could not take (no answer, 401, 408, 429, 5xx, an
+ * answer that is not FHIR) is tried again after about `WRITE_BACK_RETRY_DELAY_MS` × 2^n with
+ * random jitter, never more than `WRITE_BACK_RETRY_DELAY_MAX_MS`, or when the EHR's Retry-After
+ * says; meanwhile the connection's delivery pauses. Such writes are never given up: the EHR may be
+ * down for a while.
+ */
+export interface WriteBackConfig {
+  readonly intervalMs: number;
+  readonly retryDelayMs: number;
+  readonly retryDelayMaxMs: number;
 }
 
 /**
@@ -141,6 +156,11 @@ export function parseConfig(env: Record<string, string | undefined>, defaults: {
       heartbeatSeconds: parseInteger(env, 'EVENT_HEARTBEAT_SECONDS', 30, 10, 3600),
     }),
     ehrConnections: parseEhrConnections(env.EHR_CONNECTIONS),
+    writeBack: Object.freeze({
+      intervalMs: parseInteger(env, 'WRITE_BACK_INTERVAL_MS', 1000, 10, 86_400_000),
+      retryDelayMs: parseInteger(env, 'WRITE_BACK_RETRY_DELAY_MS', 1000, 10, 600_000),
+      retryDelayMaxMs: parseInteger(env, 'WRITE_BACK_RETRY_DELAY_MAX_MS', 300_000, 10, 86_400_000),
+    }),
   });
 }
 

@@ -6,6 +6,18 @@ import { ConfigError } from './config-error.js';
 export const EHR_CLIENT_ALGORITHMS = ['RS384', 'ES384'] as const;
 export type EhrClientAlgorithm = (typeof EHR_CLIENT_ALGORITHMS)[number];
 
+/** What PeerBridge can write back to an EHR (issue 13, item 5); a connection names which. */
+export const EHR_WRITE_BACK_TYPES = [
+  'Task',
+  'CareTeam',
+  'Encounter',
+  'Procedure',
+  'QuestionnaireResponse',
+  'Observation',
+  'Flag',
+  'Communication',
+] as const;
+
 /** How PeerBridge finds new referrals in an EHR (issue 13, item 4). */
 export const EHR_INTAKE_MODES = ['service-request', 'task', 'off'] as const;
 export type EhrIntakeMode = (typeof EHR_INTAKE_MODES)[number];
@@ -117,7 +129,7 @@ function parseConnection(entry: unknown, index: number): EhrConnection {
     clientId,
     signingKey: parseSigningKey(fields.privateKey, fields.alg, fields.kid, name),
     scopes: Object.freeze(stringList(fields.scopes, name('scopes')) ?? DEFAULT_SCOPES),
-    writeBack: Object.freeze(stringList(fields.writeBack, name('writeBack')) ?? []),
+    writeBack: Object.freeze(writeBackTypes(fields.writeBack, name('writeBack'))),
     intake: parseIntake(fields.intake, name),
     requestTimeoutMs: integer(fields.requestTimeoutMs, name('requestTimeoutMs'), 10_000, 100, 300_000),
   });
@@ -228,6 +240,17 @@ function url(value: unknown, setting: string): string {
     throw new ConfigError(`${setting} must be an absolute http(s) URL`);
   }
   return value;
+}
+
+function writeBackTypes(value: unknown, setting: string): string[] {
+  const types = stringList(value, setting) ?? [];
+  const unknown = types.find((type) => !(EHR_WRITE_BACK_TYPES as readonly string[]).includes(type));
+  if (unknown !== undefined) {
+    throw new ConfigError(
+      `${setting} names ${unknown}; PeerBridge writes back ${EHR_WRITE_BACK_TYPES.join(', ')}`,
+    );
+  }
+  return types;
 }
 
 function stringList(value: unknown, setting: string): string[] | undefined {
