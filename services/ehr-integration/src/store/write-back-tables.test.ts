@@ -3,7 +3,7 @@ import { migrateServices, type Database } from '@peerbridge/shared';
 import { openTestDatabase } from '../../../../tests/support/test-database.js';
 import { ehrIntegrationService } from '../service.js';
 import {
-  claimDueWriteBacks,
+  claimNextWriteBack,
   enqueueWriteBack,
   markDead,
   markDelivered,
@@ -48,13 +48,11 @@ async function row(resourceId: string) {
 describe('write-back rows', () => {
   it('when an older version is put in line after a newer one, then the newer one stays', async () => {
     const id = newId();
-    await enqueueWriteBack(db, item(3, id));
-    await enqueueWriteBack(db, item(2, id));
+    await enqueueWriteBack(db, { ...item(3, id), connectionId: 'alone' });
+    await enqueueWriteBack(db, { ...item(2, id), connectionId: 'alone' });
     expect(await row(id)).toMatchObject({ version: 3, state: 'pending' });
-    const [claimed] = (await claimDueWriteBacks(db, 'clinic', 100, 60)).filter(
-      (due) => due.resourceId === id,
-    );
-    expect(claimed!.resource).toMatchObject({ code: { text: 'v3' } });
+    const claimed = await claimNextWriteBack(db, 'alone', 60);
+    expect(claimed).toMatchObject({ resourceId: id, version: 3, resource: { code: { text: 'v3' } } });
   });
 
   it('when a newer version arrives while an older one is out for delivery, then that delivery leaves the row due with the newer one', async () => {

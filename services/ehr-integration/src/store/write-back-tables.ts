@@ -166,17 +166,16 @@ export interface DueWriteBack {
 }
 
 /**
- * Claims up to `limit` due rows of a connection, oldest change first, for `leaseSeconds`: a
- * deliverer that dies holding them delays them by the lease only.
+ * Claims the connection's oldest due row for `leaseSeconds`, with its newest version: a deliverer
+ * that dies holding it delays it by the lease only, and no other deliverer sends it meanwhile (so
+ * an older version in flight can never land after a newer one another deliverer sent).
  */
-export async function claimDueWriteBacks(
+export async function claimNextWriteBack(
   q: Queryable,
   connectionId: string,
-  limit: number,
   leaseSeconds: number,
-): Promise<DueWriteBack[]> {
-  const rows = await q.query<{
-    seq: string;
+): Promise<DueWriteBack | undefined> {
+  const [row] = await q.query<{
     resource_type: string;
     resource_id: string;
     version: number;
@@ -185,18 +184,18 @@ export async function claimDueWriteBacks(
     attempts: number;
     ehr_reference: string | null;
   }>(
-    `UPDATE ehr_integration.write_back SET claimed_until = now() + make_interval(secs => $3)
-     WHERE (connection_id, resource_type, resource_id) IN (
+    `UPDATE ehr_integration.write_back SET claimed_until = now() + make_interval(secs => $2)
+     WHERE (connection_id, resource_type, resource_id) = (
        SELECT connection_id, resource_type, resource_id FROM ehr_integration.write_back
        WHERE connection_id = $1 AND state = 'pending' AND next_attempt_at <= now()
          AND (claimed_until IS NULL OR claimed_until < now())
-       ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)
-     RETURNING seq, resource_type, resource_id, version, resource, referral_id, attempts, ehr_reference`,
-    [connectionId, limit, leaseSeconds],
+       ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+     RETURNING resource_type, resource_id, version, resource, referral_id, attempts, ehr_reference`,
+    [connectionId, leaseSeconds],
+    'ehr_integration_write_back_claim',
   );
-  return rows
-    .sort((a, b) => Number(a.seq) - Number(b.seq))
-    .map((row) => ({
+  return (
+    row && {
       resourceType: row.resource_type,
       resourceId: row.resource_id,
       version: row.version,
@@ -204,7 +203,8 @@ export async function claimDueWriteBacks(
       referralId: row.referral_id ?? undefined,
       attempts: row.attempts,
       ehrReference: row.ehr_reference ?? undefined,
-    }));
+    }
+  );
 }
 
 type RowKey = Pick<DueWriteBack, 'resourceType' | 'resourceId'>;
@@ -310,21 +310,5 @@ export async function connectionDelivered(q: Queryable, connectionId: string): P
      ON CONFLICT (connection_id) DO UPDATE SET paused_until = NULL, consecutive_failures = 0,
        last_delivery_at = now()`,
     [connectionId],
-  );
-}
-
-/** Gives back rows claimed but not tried (the connection paused first): due again at once after the pause. */
-export async function releaseClaims(
-  q: Queryable,
-  connectionId: string,
-  rows: readonly Pick<DueWriteBack, 'resourceType' | 'resourceId'>[],
-): Promise<void> {
-  if (rows.length === 0) {
-    return;
-  }
-  await q.query(
-    `UPDATE ehr_integration.write_back SET claimed_until = NULL
-     WHERE connection_id = $1 AND (resource_type || '/' || resource_id) = ANY($2::text[])`,
-    [connectionId, rows.map((row) => `${row.resourceType}/${row.resourceId}`)],
   );
 }
