@@ -1,5 +1,4 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { expect } from '@jest/globals';
 import type { Bundle, Resource, ServiceRequest } from '@medplum/fhirtypes';
 import { careTeamService } from '@peerbridge/care-team';
 import {
@@ -13,7 +12,6 @@ import {
 } from '@peerbridge/ehr-integration';
 import { encounterService } from '@peerbridge/encounter';
 import { referralService } from '@peerbridge/referral';
-import { EHR_PROGRAM_ID, ehrPatientId, PEER_SUPPORT_REFERRAL } from '@peerbridge/sandbox';
 import {
   createLogger,
   createValidator,
@@ -24,6 +22,8 @@ import {
 import { fhirClient, startListeningTestApp, type ListeningTestApp } from '../../support/test-app.js';
 import { eventsSettled } from '../../support/events-settled.js';
 import { waitFor } from '../../support/wait-for.js';
+import { createEhrReferral } from './ehr-referrals.js';
+export { acceptAndStaff } from '../../encounter/support/program.js';
 import { TEST_AUDIENCE } from '../../support/test-audience.js';
 
 export const logger = createLogger({ level: 'error', service: 'test', silent: true });
@@ -92,19 +92,8 @@ export function seeder(t: ListeningTestApp): EhrFhirClient {
 }
 
 /** A new peer-support referral in the EHR for a demo patient (1–12); its id. */
-export async function ehrReferral(t: ListeningTestApp, patient: number): Promise<string> {
-  const created = await seeder(t).create({
-    ...({} as Record<string, unknown>),
-    resourceType: 'ServiceRequest',
-    status: 'active',
-    intent: 'order',
-    code: { coding: [{ ...PEER_SUPPORT_REFERRAL }] },
-    subject: { reference: `Patient/${ehrPatientId(patient)}` },
-    requester: { reference: 'Practitioner/dr-rivera' },
-    performer: [{ reference: `Organization/${EHR_PROGRAM_ID}` }],
-    authoredOn: new Date().toISOString(),
-  });
-  return created.id as string;
+export function ehrReferral(t: ListeningTestApp, patient: number): Promise<string> {
+  return createEhrReferral(seeder(t), patient);
 }
 
 /** Polls the connection once and answers the PeerBridge referral made from the EHR ServiceRequest. */
@@ -122,33 +111,6 @@ export async function takeIn(
         identifier: `${EHR_SERVICE_REQUEST_IDENTIFIER_SYSTEM}|${ehr.fhirBaseUrl}/ServiceRequest/${ehrServiceRequestId}`,
       });
     return (res.body as Bundle<ServiceRequest>).entry?.[0]?.resource;
-  });
-}
-
-/** Accepts the referral and assigns `peerSupporter` to its care team, once the encounter service knows. */
-export async function acceptAndStaff(
-  t: ListeningTestApp,
-  referralId: string,
-  peerSupporter: string,
-): Promise<void> {
-  const accepted = await fhirClient(t)
-    .post(`/api/referral/referrals/${referralId}/status`)
-    .send({ status: 'accepted' });
-  expect(accepted.status).toBe(200);
-  await waitFor('the care team', async () => {
-    const [row] = await t.db.query('SELECT 1 FROM care_team.care_team WHERE referral_id = $1', [referralId]);
-    return row !== undefined;
-  });
-  const assigned = await fhirClient(t)
-    .post(`/api/care-team/referrals/${referralId}/assignment`)
-    .send({ peerSupporterId: peerSupporter });
-  expect(assigned.status).toBe(200);
-  await waitFor('the encounter service to know the care team', async () => {
-    const [row] = await t.db.query<{ peer_supporter_id: string | null }>(
-      'SELECT peer_supporter_id FROM encounter.care_team WHERE referral_id = $1',
-      [referralId],
-    );
-    return row?.peer_supporter_id === peerSupporter;
   });
 }
 
