@@ -5,6 +5,7 @@ export * from './smart-client/ehr-fhir-client.js';
 export * from './smart-client/token-endpoint.js';
 export { ehrIntegrationService, intakePoller, INTAKE_WORKER } from './service.js';
 export { createEhrIntegrationApp } from './app.js';
+export { EHR_INTEGRATION_OPENAPI_PATH } from './http/ehr-integration-contract.js';
 export * from './fhir/resource-definitions.js';
 export { EHR_SERVICE_REQUEST_IDENTIFIER_SYSTEM } from './fhir/ehr-references.js';
 export { REFERRAL_RECEIVED } from './workflow/intake-events.js';
