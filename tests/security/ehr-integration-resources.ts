@@ -15,7 +15,10 @@ import { TEST_BASE_URL } from '../support/tokens.js';
 /** The matrix's one EHR connection. */
 export const MATRIX_EHR_CONNECTION = 'matrix-ehr';
 
-/** EHR_CONNECTIONS for the matrix: one connection, never contacted. */
+/**
+ * EHR_CONNECTIONS for the matrix: one connection, never contacted (no intake, and no write-back
+ * types, so that no deliverer sends a replayed dead letter anywhere).
+ */
 export const MATRIX_EHR_CONNECTIONS = JSON.stringify([
   {
     id: MATRIX_EHR_CONNECTION,
@@ -25,7 +28,6 @@ export const MATRIX_EHR_CONNECTIONS = JSON.stringify([
     privateKey: generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey.export({ format: 'jwk' }),
     alg: 'ES384',
     intake: { mode: 'off' },
-    writeBack: ['Encounter'],
   },
 ]);
 
