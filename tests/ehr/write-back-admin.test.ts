@@ -72,15 +72,10 @@ afterAll(() => t.close());
 const token = (scope = 'system/*.*', options: Omit<TokenOptions, 'scope'> = {}) =>
   authHeader(scope, { ...options, audience: `${t.baseUrl}/fhir` });
 
-async function call(
-  method: 'get' | 'post',
-  path: string,
-  authorization: string | undefined = undefined,
-): Promise<request.Response> {
-  const test = request(t.app)[method](`${API}${path}`);
-  return authorization === undefined
-    ? test.set('Authorization', await token())
-    : test.set('Authorization', authorization);
+/** Calls the admin API as `authorization`, a `system/*.*` administrator unless told otherwise. */
+async function call(method: 'get' | 'post', path: string, authorization?: string): Promise<request.Response> {
+  const agent = request(t.app);
+  return agent[method](`${API}${path}`).set('Authorization', authorization ?? (await token()));
 }
 const get = (path: string, authorization?: string) => call('get', path, authorization);
 const post = (path: string, authorization?: string) => call('post', path, authorization);
@@ -407,6 +402,18 @@ describe('who may call it', () => {
     expect(res.status).toBe(401);
     expectContract(res, 'listConnections');
     expect(res.headers['www-authenticate']).toMatch(/^Bearer /);
+  });
+});
+
+describe('the contract', () => {
+  it('when the contract and its docs are fetched without a token, then both are served and name the deployment', async () => {
+    const document = await request(t.app).get(`${API}/openapi.json`);
+    expect(document.status).toBe(200);
+    expect(document.body.servers).toEqual([{ url: API }]);
+    expect(document.body.components.securitySchemes.smart.openIdConnectUrl).toBe(
+      `${t.baseUrl}/fhir/.well-known/smart-configuration`,
+    );
+    expect((await request(t.app).get(`${API}/docs/`)).status).toBe(200);
   });
 });
 
