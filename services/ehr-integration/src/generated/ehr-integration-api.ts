@@ -196,7 +196,7 @@ export interface components {
                     /** @description Refused by the EHR for good (see the dead letters). */
                     dead: number;
                 };
-                /** @description When the longest-waiting pending write last changed (a new version or a failed attempt). */
+                /** @description Since when the longest-waiting pending write has been waiting (failed attempts and newer versions do not restart it). */
                 oldestPendingSince: components["schemas"]["Timestamp"];
                 oldestPendingAgeSeconds: number | null;
                 /** @description Delivery is paused while the EHR fails, until then (null when not paused). */

@@ -23,7 +23,7 @@ export async function writeBackHealth(q: Queryable, connectionId: string): Promi
     [connectionId],
   );
   const [oldest] = await q.query<{ since: Date | null; age: number | null }>(
-    `SELECT min(updated_at) AS since, floor(extract(epoch FROM now() - min(updated_at)))::int AS age
+    `SELECT min(pending_since) AS since, floor(extract(epoch FROM now() - min(pending_since)))::int AS age
      FROM ehr_integration.write_back WHERE connection_id = $1 AND state = 'pending'`,
     [connectionId],
   );
@@ -114,8 +114,8 @@ export interface ReplayedWriteBack {
 }
 
 // Pending again, due now, with a fresh set of attempts; the EHR's old answer goes.
-const REPLAY = `UPDATE ehr_integration.write_back SET state = 'pending', attempts = 0, next_attempt_at = now(),
-    claimed_until = NULL, outcome = NULL, updated_at = now()`;
+const REPLAY = `UPDATE ehr_integration.write_back SET state = 'pending', pending_since = now(), attempts = 0,
+    next_attempt_at = now(), claimed_until = NULL, outcome = NULL, updated_at = now()`;
 
 /** Replays one dead letter of the connection; undefined when `seq` is none (any more). */
 export async function replayWriteBackDeadLetter(

@@ -7,6 +7,7 @@ import {
   enqueueWriteBack,
   markDead,
   markDelivered,
+  markRetry,
   type WriteBackItem,
 } from './write-back-tables.js';
 
@@ -74,5 +75,27 @@ describe('write-back rows', () => {
     expect(await row(id)).toMatchObject({ state: 'dead', attempts: 1 });
     await enqueueWriteBack(db, item(2, id));
     expect(await row(id)).toMatchObject({ version: 2, state: 'pending', attempts: 0 });
+  });
+
+  it('when a pending write fails and a newer version comes, then it is still pending since it first was; delivered, it is no longer pending', async () => {
+    const id = newId();
+    const key = { resourceType: 'Flag', resourceId: id };
+    const since = async () =>
+      (
+        await db.query<{ pending_since: Date | null }>(
+          'SELECT pending_since FROM ehr_integration.write_back WHERE resource_id = $1',
+          [id],
+        )
+      )[0]!.pending_since;
+    await enqueueWriteBack(db, item(1, id));
+    const first = await since();
+    expect(first).toBeInstanceOf(Date);
+    await markRetry(db, 'clinic', key, new Date(Date.now() + 1000), 'update: HTTP 503');
+    await enqueueWriteBack(db, item(2, id));
+    expect(await since()).toEqual(first);
+    await markDelivered(db, 'clinic', key, 2, 'Flag/ehr-2');
+    expect(await since()).toBeNull();
+    await enqueueWriteBack(db, item(3, id));
+    expect((await since())!.getTime()).toBeGreaterThanOrEqual(first!.getTime());
   });
 });

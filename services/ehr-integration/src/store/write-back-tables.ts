@@ -107,9 +107,10 @@ export async function applyConsentToRows(
 ): Promise<void> {
   await tx.query(
     consented
-      ? `UPDATE ehr_integration.write_back SET state = 'pending', next_attempt_at = now(), updated_at = now()
+      ? `UPDATE ehr_integration.write_back SET state = 'pending', pending_since = now(), next_attempt_at = now(),
+           updated_at = now()
          WHERE referral_id = $1 AND state = 'withheld' AND resource_type = ANY($2::text[])`
-      : `UPDATE ehr_integration.write_back SET state = 'withheld', updated_at = now()
+      : `UPDATE ehr_integration.write_back SET state = 'withheld', pending_since = NULL, updated_at = now()
          WHERE referral_id = $1 AND state = 'pending' AND resource_type = ANY($2::text[])`,
     [referralId, gatedTypes],
   );
@@ -133,11 +134,13 @@ export interface WriteBackItem {
 export async function enqueueWriteBack(tx: Queryable, item: WriteBackItem): Promise<void> {
   await tx.query(
     `INSERT INTO ehr_integration.write_back AS row
-       (connection_id, resource_type, resource_id, version, resource, referral_id, state)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+       (connection_id, resource_type, resource_id, version, resource, referral_id, state, pending_since)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $7 = 'pending' THEN now() END)
      ON CONFLICT (connection_id, resource_type, resource_id) DO UPDATE SET
        version = EXCLUDED.version, resource = EXCLUDED.resource, referral_id = EXCLUDED.referral_id,
        state = EXCLUDED.state,
+       pending_since = CASE WHEN EXCLUDED.state <> 'pending' THEN NULL
+                            WHEN row.state = 'pending' THEN row.pending_since ELSE now() END,
        attempts = CASE WHEN row.state = 'dead' THEN 0 ELSE row.attempts END,
        next_attempt_at = CASE WHEN row.state = 'dead' THEN now() ELSE row.next_attempt_at END,
        outcome = NULL, updated_at = now()
@@ -223,6 +226,7 @@ export async function markDelivered(
   await q.query(
     `UPDATE ehr_integration.write_back SET
        state = CASE WHEN version = $4 AND state = 'pending' THEN 'delivered' ELSE state END,
+       pending_since = CASE WHEN version = $4 AND state = 'pending' THEN NULL ELSE pending_since END,
        delivered_version = GREATEST(delivered_version, $4), delivered_at = now(), ehr_reference = $5,
        attempts = 0, claimed_until = NULL, last_error = NULL, updated_at = now()
      WHERE connection_id = $1 AND resource_type = $2 AND resource_id = $3`,
@@ -258,6 +262,7 @@ export async function markDead(
   await q.query(
     `UPDATE ehr_integration.write_back SET
        state = CASE WHEN version = $4 THEN 'dead' ELSE state END,
+       pending_since = CASE WHEN version = $4 THEN NULL ELSE pending_since END,
        outcome = CASE WHEN version = $4 THEN $6::jsonb ELSE NULL END,
        attempts = attempts + 1, claimed_until = NULL, last_error = $5, updated_at = now()
      WHERE connection_id = $1 AND resource_type = $2 AND resource_id = $3`,
