@@ -65,7 +65,14 @@ export function writeBackConsumer(connections: readonly EhrConnection[]): EventC
       for (const request of resources.filter(
         (r): r is ServiceRequest => r.resourceType === 'ServiceRequest',
       )) {
-        await learnReferral(tx, request, byId);
+        // A stale event must not take back consent a newer version of the referral recorded.
+        const change = {
+          reference: `ServiceRequest/${request.id}`,
+          versionId: request.meta?.versionId ?? '',
+        };
+        if (request.id && request.meta?.versionId && (await delivery.isNewer(change))) {
+          await learnReferral(tx, request, byId);
+        }
       }
       for (const resource of resources) {
         if (resource.resourceType === 'ServiceRequest' || !resource.id || !resource.meta?.versionId) {
@@ -73,7 +80,7 @@ export function writeBackConsumer(connections: readonly EhrConnection[]): EventC
         }
         const referral = await referralOf(tx, resource, event);
         const connection = referral && byId.get(referral.connectionId);
-        if (!connection || !connection.writeBack.includes(resource.resourceType)) {
+        if (!connection || !writesBack(connection, resource.resourceType)) {
           continue;
         }
         const reference = `${resource.resourceType}/${resource.id}`;
@@ -197,12 +204,14 @@ async function putInLine(
     referralId: referral.referralId,
   };
   const withheld = (type: string) => SESSION_CONTENT.has(type) && !referral.consented;
-  await enqueueWriteBack(tx, {
-    ...item,
-    resourceType: resource.resourceType,
-    resource: ehrResource,
-    withheld: withheld(resource.resourceType),
-  });
+  if (connection.writeBack.includes(resource.resourceType)) {
+    await enqueueWriteBack(tx, {
+      ...item,
+      resourceType: resource.resourceType,
+      resource: ehrResource,
+      withheld: withheld(resource.resourceType),
+    });
+  }
   if (resource.resourceType === 'Encounter' && connection.writeBack.includes('Procedure')) {
     await enqueueWriteBack(tx, {
       ...item,
@@ -211,6 +220,14 @@ async function putInLine(
       withheld: withheld('Procedure'),
     });
   }
+}
+
+/** Whether the connection takes the resource, or (a session's Encounter) the Procedure made of it. */
+function writesBack(connection: EhrConnection, resourceType: string): boolean {
+  return (
+    connection.writeBack.includes(resourceType) ||
+    (resourceType === 'Encounter' && connection.writeBack.includes('Procedure'))
+  );
 }
 
 function serviceRequestId(reference: string | undefined): string | undefined {
