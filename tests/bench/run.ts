@@ -5,6 +5,7 @@ import { acquireSharedTestIssuer, releaseSharedTestIssuer } from '../support/tes
 import { signToken } from '../support/tokens.js';
 import { createBenchDatabase, type BenchDatabase } from './bench-database.js';
 import { measureCreateAtFixedRate } from './create-at-fixed-rate.js';
+import { runEhrBench } from './ehr-section.js';
 import { runEventBench } from './event-section.js';
 import { runOutcomeBench } from './outcome-section.js';
 import { runSafetyBench } from './safety-section.js';
@@ -36,6 +37,10 @@ const { databasePoolSize: poolSize } = parseConfig(process.env, { port: 0 });
 const TIMING = { warmUpSeconds: 3, rounds: 5, secondsPerRound: 4 };
 const write = (line: string) => process.stdout.write(`${line}\n`);
 
+// `npm run bench -- ehr`: the EHR write-back and intake section alone.
+if (process.argv[2] === 'ehr') {
+  process.exit((await runEhrBench(adminUrl, poolSize)) ? 0 : 1);
+}
 // `npm run bench -- events`: the event delivery section alone.
 if (process.argv[2] === 'events') {
   process.exit((await runEventBench(adminUrl, poolSize)) ? 0 : 1);
