@@ -12,7 +12,7 @@ import {
 
 /** Issue 13's target: write-back at ≥ 70 % of direct conditional updates into the same EHR. */
 export const WRITE_BACK_TARGET_SHARE = 0.7;
-const WRITE_BACK = { rounds: 4, perRound: 250, warmUp: 50 };
+const WRITE_BACK = { rounds: 8, perRound: 125, warmUp: 50 };
 const INTAKE_REFERRALS = 1_000;
 
 const write = (line = '') => process.stdout.write(`${line}\n`);
@@ -83,7 +83,7 @@ function printWriteBack({ deliverer, baseline, inLine, rounds }: WriteBackFigure
   const rate = (timing: WriteBackTiming) => (timing.rows * 1000) / timing.ms;
   const perRow = (ms: number, rows: number) => (ms / rows).toFixed(2);
   write(
-    `\nWrite-back to the sandbox EHR: ${deliverer.rows} safety flags in ${rounds} alternating rounds, ` +
+    `\nWrite-back to the sandbox EHR: ${deliverer.rows} safety flags in ${rounds.length} alternating rounds, ` +
       'one conditional update (PUT Flag?identifier=…) at a time',
   );
   const line = (label: string, timing: WriteBackTiming) =>
@@ -95,6 +95,11 @@ function printWriteBack({ deliverer, baseline, inLine, rounds }: WriteBackFigure
     );
   line('deliverer.deliver() of rows in line', deliverer);
   line('baseline: EhrFhirClient.upsertByIdentifier', baseline);
+  write(
+    `  Each round, deliverer / baseline resources/s: ${rounds
+      .map(([ours, direct]) => `${ours.toFixed(0)}/${direct.toFixed(0)}`)
+      .join('  ')}`,
+  );
   write(
     `  Putting them in line (commit each safety.flagged event, relay, write-back consumer): ` +
       `${((inLine.rows * 1000) / inLine.ms).toFixed(0)} events/s, not part of the ratio`,

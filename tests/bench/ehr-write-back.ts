@@ -33,7 +33,8 @@ export interface WriteBackFigures {
   readonly baseline: WriteBackTiming;
   /** Committing the events (one transaction each) until the consumer has put every row in line. */
   readonly inLine: { readonly rows: number; readonly ms: number };
-  readonly rounds: number;
+  /** Each round's resources/s, deliverer then baseline: a slow spell of the machine shows here. */
+  readonly rounds: readonly (readonly [number, number])[];
 }
 
 /**
@@ -58,6 +59,7 @@ export async function measureWriteBack(
   const baselineClient = new TimedEhrFhirClient(ehr, logger);
   const inLine = { rows: 0, ms: 0 };
   const totals = { deliverer: emptyTiming(), baseline: emptyTiming() };
+  const roundRates: [number, number][] = [];
 
   const putInLine = async (count: number) => {
     const start = performance.now();
@@ -101,18 +103,22 @@ export async function measureWriteBack(
   const baselineBodies = Array.from({ length: perRound }, (_, n) => bodies[n % bodies.length]!);
 
   for (let round = 0; round < rounds; round++) {
+    const rates: [number, number] = [0, 0];
     const runOurs = async () => {
       inLine.ms += await putInLine(perRound);
       inLine.rows += perRound;
-      add(totals.deliverer, await deliver(perRound));
+      rates[0] = add(totals.deliverer, await deliver(perRound));
     };
-    const runBaseline = async () => add(totals.baseline, await sendDirect(baselineBodies));
+    const runBaseline = async () => {
+      rates[1] = add(totals.baseline, await sendDirect(baselineBodies));
+    };
     // Alternating which goes first, so that neither always meets the EHR with fewer resources.
     for (const run of round % 2 === 0 ? [runOurs, runBaseline] : [runBaseline, runOurs]) {
       await run();
     }
+    roundRates.push(rates);
   }
-  return { deliverer: totals.deliverer, baseline: totals.baseline, inLine, rounds };
+  return { deliverer: totals.deliverer, baseline: totals.baseline, inLine, rounds: roundRates };
 }
 
 /** A safety flag raised for `patient`, committed with its event as the encounter service does. */
@@ -174,10 +180,12 @@ function emptyTiming(): WriteBackTiming {
   return { rows: 0, ms: 0, http: { calls: 0, ms: 0 }, queries: { calls: 0, ms: 0 } };
 }
 
-function add(total: WriteBackTiming, round: WriteBackTiming): void {
+/** Adds a round to the total; answers the round's resources/s. */
+function add(total: WriteBackTiming, round: WriteBackTiming): number {
   const sum = total as { -readonly [K in keyof WriteBackTiming]: WriteBackTiming[K] };
   sum.rows += round.rows;
   sum.ms += round.ms;
   sum.http = { calls: sum.http.calls + round.http.calls, ms: sum.http.ms + round.http.ms };
   sum.queries = { calls: sum.queries.calls + round.queries.calls, ms: sum.queries.ms + round.queries.ms };
+  return (round.rows * 1000) / round.ms;
 }
