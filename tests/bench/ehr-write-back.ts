@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Flag, Resource } from '@medplum/fhirtypes';
 import { PEERBRIDGE_RESOURCE_SYSTEM, writeBackDeliverer } from '@peerbridge/ehr-integration';
+import { safetyFlag } from '@peerbridge/encounter';
 import { appendEvent, newEvent } from '@peerbridge/shared';
 import { eventsSettled } from '../support/events-settled.js';
 import type { ListeningTestApp } from '../support/test-app.js';
@@ -121,37 +122,23 @@ export async function measureWriteBack(
   return { deliverer: totals.deliverer, baseline: totals.baseline, inLine, rounds: roundRates };
 }
 
-/** A safety flag raised for `patient`, committed with its event as the encounter service does. */
+/** A safety flag raised for `patient` (the encounter service's Flag), committed with its event as that service does. */
 async function commitSafetyFlag(t: ListeningTestApp, patient: string): Promise<void> {
   const id = randomUUID();
+  const at = new Date().toISOString();
   const flag: Flag = {
-    resourceType: 'Flag',
-    id,
-    meta: { versionId: '1', lastUpdated: new Date().toISOString() },
-    status: 'active',
-    category: [
+    ...safetyFlag(
       {
-        coding: [
-          {
-            system: 'http://terminology.hl7.org/CodeSystem/flag-category',
-            code: 'safety',
-            display: 'Safety',
-          },
-        ],
+        patient,
+        description: 'Thoughts of self-harm reported on a PHQ-9',
+        urgency: 'stat',
+        source: 'phq-9-item-9',
+        about: [{ reference: `QuestionnaireResponse/${randomUUID()}` }],
       },
-    ],
-    code: {
-      coding: [
-        {
-          system: 'https://peerbridge.org/fhir/CodeSystem/safety-concern',
-          code: 'phq-9-item-9-positive',
-          display: 'Thoughts of death or self-harm reported on PHQ-9 item 9',
-        },
-      ],
-      text: 'Thoughts of self-harm reported on a PHQ-9',
-    },
-    subject: { reference: patient },
-    period: { start: new Date().toISOString() },
+      at,
+    ),
+    id,
+    meta: { versionId: '1', lastUpdated: at },
   };
   await t.db.transaction((tx) =>
     appendEvent(
