@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { openPostgresDatabase } from '@peerbridge/shared';
 import { connectionTo, startWriteBackApp } from '../ehr/support/write-back-host.js';
 import type { ListeningTestApp } from '../support/test-app.js';
@@ -25,6 +26,7 @@ const write = (line = '') => process.stdout.write(`${line}\n`);
  * direct search-and-create. True when the write-back target is met (intake has no target).
  */
 export async function runEhrBench(adminUrl: string, poolSize: number): Promise<boolean> {
+  write(`\nEHR write-back and intake: ${loadAverage()}`);
   const writeBack = await withEhrApp(
     adminUrl,
     poolSize,
@@ -39,6 +41,7 @@ export async function runEhrBench(adminUrl: string, poolSize: number): Promise<b
     (t) => measureWriteBack(t, WRITE_BACK),
   );
   const met = printWriteBack(writeBack);
+  write(`\n${loadAverage()}`);
   const intake = await withEhrApp(
     adminUrl,
     poolSize,
@@ -53,6 +56,11 @@ export async function runEhrBench(adminUrl: string, poolSize: number): Promise<b
   );
   printIntake(intake);
   return met;
+}
+
+function loadAverage(): string {
+  const [one, five] = os.loadavg();
+  return `load average ${one!.toFixed(1)} (1 min), ${five!.toFixed(1)} (5 min) on ${os.cpus().length} cores`;
 }
 
 async function withEhrApp<T>(
