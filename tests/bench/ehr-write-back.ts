@@ -104,16 +104,17 @@ export async function measureWriteBack(
   const baselineBodies = Array.from({ length: perRound }, (_, n) => bodies[n % bodies.length]!);
 
   for (let round = 0; round < rounds; round++) {
+    // The round's rows are put in line first, so that whichever path goes first (alternating)
+    // meets the garbage the consumer left, and neither always meets the EHR with fewer resources.
+    inLine.ms += await putInLine(perRound);
+    inLine.rows += perRound;
     const rates: [number, number] = [0, 0];
     const runOurs = async () => {
-      inLine.ms += await putInLine(perRound);
-      inLine.rows += perRound;
       rates[0] = add(totals.deliverer, await deliver(perRound));
     };
     const runBaseline = async () => {
       rates[1] = add(totals.baseline, await sendDirect(baselineBodies));
     };
-    // Alternating which goes first, so that neither always meets the EHR with fewer resources.
     for (const run of round % 2 === 0 ? [runOurs, runBaseline] : [runBaseline, runOurs]) {
       await run();
     }
