@@ -41,9 +41,9 @@ export interface WriteBackFigures {
 /**
  * Write-back of `perRound` safety flags per round, `rounds` rounds: each round commits that many
  * `safety.flagged` events (as the encounter service writes them: the Flag carried, one transaction
- * each) for a referral taken in from the sandbox EHR, lets the real write-back consumer put their
- * rows in line, then times the connection's deliverer until every row is delivered. Beside it,
- * in alternating order, the baseline: the same resources (as the deliverer sent them, under fresh
+ * each) for a referral taken in from the sandbox EHR and lets the real write-back consumer put
+ * their rows in line; then, in alternating order, it times the connection's deliverer until every
+ * row is delivered, and the baseline: the same resources (as the deliverer sent them, under fresh
  * identifiers) sent one at a time with the same conditional update (`PUT Flag?identifier=…`)
  * through the same EHR client, on the same connection and token, into the same sandbox EHR.
  */
