@@ -9,19 +9,14 @@ import {
   type IntakePoller,
 } from '@peerbridge/ehr-integration';
 import { referralService } from '@peerbridge/referral';
-import {
-  EHR_MRN_SYSTEM,
-  EHR_PROGRAM_ID,
-  ehrMrn,
-  ehrPatientId,
-  PEER_SUPPORT_REFERRAL,
-} from '@peerbridge/sandbox';
+import { EHR_MRN_SYSTEM, EHR_PROGRAM_ID, ehrMrn, ehrPatientId } from '@peerbridge/sandbox';
 import { createLogger, createValidator, type EhrConnection } from '@peerbridge/shared';
 import { fhirClient, startListeningTestApp, type ListeningTestApp } from '../support/test-app.js';
 import { authHeader, type TokenOptions } from '../support/tokens.js';
 import { eventsSettled } from '../support/events-settled.js';
 import { waitFor } from '../support/wait-for.js';
 import { clearEhrFault, setEhrFault } from './sandbox-ehr-access.js';
+import { createEhrReferral } from './support/ehr-referrals.js';
 
 // Intake against the real sandbox EHR (issue 13, item 4): polls triggered directly (the worker's
 // interval is a day here), referrals created by the referral service from the intake events.
@@ -100,21 +95,8 @@ const peerbridge = async (scope?: string, options?: Omit<TokenOptions, 'scope'>)
 const ehrUrl = (reference: string) => `${intake.fhirBaseUrl}/${reference}`;
 
 /** A new peer-support referral in the EHR for a demo patient (1–12). */
-async function ehrReferral(patient: number, changes: Partial<ServiceRequest> = {}): Promise<string> {
-  const created = await seeder.create({
-    ...({} as Record<string, unknown>),
-    resourceType: 'ServiceRequest',
-    status: 'active',
-    intent: 'order',
-    code: { coding: [{ ...PEER_SUPPORT_REFERRAL }] },
-    subject: { reference: `Patient/${ehrPatientId(patient)}` },
-    requester: { reference: 'Practitioner/dr-rivera' },
-    performer: [{ reference: `Organization/${EHR_PROGRAM_ID}` }],
-    authoredOn: new Date().toISOString(),
-    ...changes,
-  });
-  return created.id as string;
-}
+const ehrReferral = (patient: number, changes: Partial<ServiceRequest> = {}) =>
+  createEhrReferral(seeder, patient, changes);
 
 /** PeerBridge referrals made from this EHR ServiceRequest (0 or 1, never more). */
 async function referralsOf(ehrServiceRequestId: string): Promise<ServiceRequest[]> {

@@ -16,6 +16,7 @@ import {
   SESSION_PROCEDURE_SYSTEM,
 } from '@peerbridge/ehr-integration';
 import { EHR_PROGRAM_ID, ehrPatientId } from '@peerbridge/sandbox';
+import { EHR_WRITE_BACK_TYPES } from '@peerbridge/shared';
 import { fhirClient, type ListeningTestApp } from '../support/test-app.js';
 import { as, userToken } from '../care-team/support/fixtures.js';
 import { peerSupporterKnownToSessions } from '../encounter/support/program.js';
@@ -43,16 +44,7 @@ beforeAll(async () => {
       id: 'clinic',
       clientId: 'peerbridge-clinic',
       intake: { mode: 'service-request', intervalSeconds: 86_400 },
-      writeBack: [
-        'Task',
-        'CareTeam',
-        'Encounter',
-        'Procedure',
-        'QuestionnaireResponse',
-        'Observation',
-        'Flag',
-        'Communication',
-      ],
+      writeBack: [...EHR_WRITE_BACK_TYPES],
     }),
     connectionTo(baseUrl, {
       id: 'clinic-tasks',

@@ -7,6 +7,7 @@ import { fhirClient, startTestApp, type TestApp } from '../support/test-app.js';
 import { waitFor } from '../support/wait-for.js';
 import { expectValidFhir } from '../referral/support/fhir-validation.js';
 import { as, userToken } from '../care-team/support/fixtures.js';
+import { authHeader } from '../support/tokens.js';
 import { expectContract } from './support/contract.js';
 import {
   peerSupporterKnownToSessions,
@@ -143,6 +144,47 @@ describe('sessions', () => {
     expect((await taskWithBusinessStatus(t, came.referralId, '5.1.4')).status).toBe('in-progress');
     const absentTask = await fhirClient(t).get(`/fhir/Task?focus=ServiceRequest/${absent.referralId}`);
     expect(absentTask.body.entry[0].resource.businessStatus.coding[0].code).toBe('3.0');
+  });
+});
+
+describe("a group session seen in one attendee's context", () => {
+  it("when one attendee's clinician or the patient reads a planned group session, then they see that attendee only, labelled REDACTED, and the program sees every attendee", async () => {
+    const peer = await peerSupporterKnownToSessions(t);
+    const mine = await referralWithPeerSupporter(t, peer);
+    const theirs = await referralWithPeerSupporter(t, peer);
+    const planned = await as(t, await userToken(peer))
+      .post('/api/encounter/sessions/planned')
+      .send({
+        attendees: [{ referralId: mine.referralId }, { referralId: theirs.referralId }],
+        mode: 'in-person',
+        start: future(24),
+        end: future(25),
+      });
+    expect(planned.status).toBe(201);
+    const patientId = mine.patient.split('/')[1]!;
+    const callers = {
+      clinician: as(t, await userToken('dr-attendee', 'user/*.cruds', patientId)),
+      patient: as(t, await authHeader('patient/*.rs', { patient: patientId })),
+    };
+    for (const [who, api] of Object.entries(callers)) {
+      const appointment: Appointment = (await api.get(`/fhir/${planned.body.appointment.reference}`)).body;
+      const patients = (appointment.participant ?? [])
+        .map((p) => p.actor?.reference)
+        .filter((reference) => reference?.startsWith('Patient/'));
+      expect({ who, patients }).toEqual({ who, patients: [mine.patient] });
+      expect({ who, basedOn: appointment.basedOn }).toEqual({
+        who,
+        basedOn: [{ reference: `ServiceRequest/${mine.referralId}` }],
+      });
+      expect(appointment.meta?.security).toContainEqual(expect.objectContaining({ code: 'REDACTED' }));
+    }
+    const view = await callers.clinician.get(`/api/encounter/sessions/${planned.body.id}`);
+    expect(view.status).toBe(200);
+    expect(view.body.attendees.map((a: { patient: string }) => a.patient)).toEqual([mine.patient]);
+    const program = await fhirClient(t).get(`/api/encounter/sessions/${planned.body.id}`);
+    expect(program.body.attendees.map((a: { patient: string }) => a.patient).sort()).toEqual(
+      [mine.patient, theirs.patient].sort(),
+    );
   });
 });
 

@@ -1,69 +1,30 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { openPgliteDatabase, openPostgresDatabase, type Database } from '@peerbridge/shared';
-import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
+import { processStorage, type ProcessStorage } from '../support/process-storage.js';
+import { lastProgress, startReportingProcess, type ReportingProcess } from '../support/reporting-process.js';
 import { waitFor } from '../support/wait-for.js';
 
 const EVENTS = 120;
 
-/** Where the processes keep their data: a PGlite directory, or a PostgreSQL database of the test's own. */
-let storage: { env: Record<string, string>; open(): Promise<Database>; drop(): Promise<void> };
-
+let storage: ProcessStorage;
 beforeAll(async () => {
-  const adminUrl = process.env.DATABASE_URL;
-  if (adminUrl) {
-    const scratch: ScratchDatabase = await createScratchDatabase(adminUrl, 'peerbridge_kill');
-    storage = {
-      env: { DATABASE_URL: scratch.url, DATABASE_POOL_SIZE: '4' },
-      open: async () => openPostgresDatabase(scratch.url, 2),
-      drop: () => scratch.drop(),
-    };
-  } else {
-    const dataDir = await mkdtemp(join(tmpdir(), 'peerbridge-kill-'));
-    storage = {
-      env: { DATABASE_URL: '', DATA_DIR: dataDir },
-      open: () => openPgliteDatabase(dataDir),
-      drop: () => rm(dataDir, { recursive: true, force: true }),
-    };
-  }
+  storage = await processStorage('peerbridge_kill');
 });
 afterAll(() => storage.drop());
 
-interface LedgerProcess {
-  readonly child: ChildProcess;
-  readonly lines: Record<string, unknown>[];
-  readonly exited: Promise<number | null>;
+function startLedgerProcess(env: Record<string, string>): ReportingProcess {
+  return startReportingProcess('tests/events/support/ledger-process.ts', {
+    ...storage.env,
+    ...env,
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    SMART_ISSUERS: 'https://issuer.test',
+    EVENT_HEARTBEAT_SECONDS: '10',
+    EVENT_RETRY_DELAY_SECONDS: '1',
+  });
 }
 
-function startLedgerProcess(env: Record<string, string>): LedgerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/events/support/ledger-process.ts'], {
-    env: {
-      ...process.env,
-      ...storage.env,
-      ...env,
-      PORT: '0',
-      LOG_LEVEL: 'warn',
-      SMART_ISSUERS: 'https://issuer.test',
-      EVENT_HEARTBEAT_SECONDS: '10',
-      EVENT_RETRY_DELAY_SECONDS: '1',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines: Record<string, unknown>[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    lines.push(JSON.parse(line) as Record<string, unknown>);
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, lines, exited };
-}
-
-function lastHandled(process: LedgerProcess): number | undefined {
-  const progress = process.lines.filter((line) => line.message === 'progress');
-  return progress.at(-1)?.handled as number | undefined;
+function lastHandled(process: ReportingProcess): number | undefined {
+  return lastProgress(process)?.handled as number | undefined;
 }
 
 describe('kill -9 with undelivered events', () => {
@@ -92,7 +53,7 @@ describe('kill -9 with undelivered events', () => {
       await waitFor(
         'every event handled and marked published after the restart',
         async () => {
-          const progress = second.lines.filter((line) => line.message === 'progress').at(-1);
+          const progress = lastProgress(second);
           return progress?.handled === EVENTS && progress.unpublished === 0;
         },
         { timeoutMs: 90_000 },

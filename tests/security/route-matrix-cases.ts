@@ -12,7 +12,7 @@ import {
   rosterPractitioner,
   rosterPractitionerRole,
 } from './care-team-resources.js';
-import { patientCopy } from './ehr-integration-resources.js';
+import { matrixConnection, patientCopy, writeBackDeadLetter } from './ehr-integration-resources.js';
 import { referralFor } from './referral-resources.js';
 import {
   instrument,
@@ -206,6 +206,14 @@ export const REST_CASES: Readonly<Record<string, OperationCase>> = {
     user: 404,
     setup: async () => ({ deadLetterId: '00000000-0000-4000-8000-000000000000' }),
   },
+
+  // The ehr-integration admin API: program administration, on the matrix's one EHR connection.
+  listConnections: { own: 403, adminOnly: true, user: 200 },
+  getConnectionStatus: { own: 403, adminOnly: true, user: 200, setup: matrixConnection },
+  listWriteBackDeadLetters: { own: 403, adminOnly: true, user: 200, setup: matrixConnection },
+  replayWriteBackDeadLetter: { own: 403, adminOnly: true, user: 200, setup: writeBackDeadLetter },
+  replayAllWriteBackDeadLetters: { own: 403, adminOnly: true, user: 200, setup: writeBackDeadLetter },
+  listRejectedIntake: { own: 403, adminOnly: true, user: 200, setup: matrixConnection },
 
   // The care-team service. Running the program (the roster, suggestions, assignment) is for
   // coordinators only: a patient token is refused (403) whatever the data, the matrix's

@@ -8,7 +8,7 @@ import { eventsSettled } from '../support/events-settled.js';
 import { startTestApp } from '../support/test-app.js';
 import { authHeader, patientAuthHeader } from '../support/tokens.js';
 import { rosterMember } from './care-team-resources.js';
-import { usePatientCopies } from './ehr-integration-resources.js';
+import { MATRIX_EHR_CONNECTIONS, usePatientCopies } from './ehr-integration-resources.js';
 import { expectForbidden } from './expectations.js';
 import { adminOf, FHIR_CASES, REST_CASES, type InstanceCase } from './route-matrix-cases.js';
 
@@ -21,7 +21,7 @@ import { adminOf, FHIR_CASES, REST_CASES, type InstanceCase } from './route-matr
 // A FHIR interaction a resource definition does not declare (the care-team types are read-only)
 // answers 405 to everyone, changing nothing.
 
-const t = await startTestApp(ALL_SERVICES, {}, { withEvents: true });
+const t = await startTestApp(ALL_SERVICES, { EHR_CONNECTIONS: MATRIX_EHR_CONNECTIONS }, { withEvents: true });
 afterAll(() => t.close());
 usePatientCopies(t.db);
 const admin = adminOf(t.app, t.authorization);
@@ -45,10 +45,8 @@ interface Operation {
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
 const operations: Operation[] = [];
-// Each service's REST API, and the events admin API the host serves beside them. The
-// ehr-integration service has no REST API yet (its admin API is issue 13, item 6).
-const restApis = ALL_SERVICES.map((service) => service.name).filter((name) => name !== 'ehr-integration');
-for (const api of [...restApis, 'events']) {
+// Each service's REST API, and the events admin API the host serves beside them.
+for (const api of [...ALL_SERVICES.map((service) => service.name), 'events']) {
   const res = await request(t.app).get(`/api/${api}/openapi.json`);
   expect(res.status).toBe(200);
   const base: string = res.body.servers[0].url;

@@ -35,6 +35,9 @@ CREATE TABLE ehr_integration.write_back (
   resource jsonb NOT NULL,
   referral_id text,
   state text NOT NULL CHECK (state IN ('pending', 'withheld', 'delivered', 'dead')),
+  -- Since when the EHR has been waiting for this row (pending since it last was delivered, dead,
+  -- withheld or new): failed attempts and newer versions while pending do not move it.
+  pending_since timestamptz,
   attempts integer NOT NULL DEFAULT 0,
   next_attempt_at timestamptz NOT NULL DEFAULT now(),
   -- A deliverer's lease on the row while its request is out (replicas, or a killed process).

@@ -11,6 +11,7 @@ export {
   SESSION_PROCEDURE_SYSTEM,
 } from './fhir/ehr-write-back-resource.js';
 export { createEhrIntegrationApp } from './app.js';
+export { EHR_INTEGRATION_OPENAPI_PATH } from './http/ehr-integration-contract.js';
 export * from './fhir/resource-definitions.js';
 export { EHR_SERVICE_REQUEST_IDENTIFIER_SYSTEM } from './fhir/ehr-references.js';
 export { REFERRAL_RECEIVED } from './workflow/intake-events.js';

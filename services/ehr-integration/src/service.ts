@@ -3,6 +3,7 @@ import {
   eventWorkers,
   FHIR_STORE_MIGRATIONS,
   fhirRouter,
+  loadOpenApiDocument,
   Repositories,
   type EhrConnection,
   type ServiceContext,
@@ -11,6 +12,8 @@ import {
 } from '@peerbridge/shared';
 import { Router } from 'express';
 import { EHR_INTEGRATION_RESOURCES } from './fhir/resource-definitions.js';
+import { ehrAdminApi } from './http/ehr-admin-api.js';
+import { EHR_INTEGRATION_OPENAPI_PATH } from './http/ehr-integration-contract.js';
 import { EhrFhirClient } from './smart-client/ehr-fhir-client.js';
 import { EHR_INTEGRATION_MIGRATIONS } from './store/migrations.js';
 import { EHR_INTEGRATION_SCHEMA } from './workflow/intake-events.js';
@@ -69,8 +72,9 @@ export function writeBackDeliverer(
 /**
  * The ehr-integration service: PeerBridge as a client of clinic EHRs. It takes referrals in
  * from each connection's EHR (asking the referral service for each by an event), keeps a
- * read-only copy of each referred patient's demographics served at /fhir/Patient, and writes
- * back to each EHR what PeerBridge does for its referrals (docs/adr/0016).
+ * read-only copy of each referred patient's demographics served at /fhir/Patient, writes back to
+ * each EHR what PeerBridge does for its referrals (docs/adr/0016), and serves its admin API at
+ * /api/ehr-integration (openapi/ehr-integration.yaml).
  */
 export const ehrIntegrationService: ServiceModule = {
   name: 'ehr-integration',
@@ -78,8 +82,16 @@ export const ehrIntegrationService: ServiceModule = {
   migrations: [FHIR_STORE_MIGRATIONS, EVENT_MIGRATIONS, EHR_INTEGRATION_MIGRATIONS],
   resources: EHR_INTEGRATION_RESOURCES,
   createRouter(context) {
-    const { config, validator } = context;
+    const { config, db, validator } = context;
     const router = Router();
+    router.use(
+      '/api/ehr-integration',
+      ehrAdminApi({
+        db,
+        connections: config.ehrConnections,
+        document: loadOpenApiDocument(EHR_INTEGRATION_OPENAPI_PATH, config.publicBaseUrl),
+      }),
+    );
     router.use(
       fhirRouter({
         baseUrl: config.publicBaseUrl,

@@ -11,7 +11,6 @@ import {
 } from '@peerbridge/ehr-integration';
 import { encounterService } from '@peerbridge/encounter';
 import { referralService } from '@peerbridge/referral';
-import { EHR_PROGRAM_ID, ehrPatientId, PEER_SUPPORT_REFERRAL } from '@peerbridge/sandbox';
 import {
   createLogger,
   createValidator,
@@ -24,6 +23,7 @@ import { fhirClient, startListeningTestApp, type ListeningTestApp } from '../../
 import { eventsSettled } from '../../support/events-settled.js';
 import { waitFor } from '../../support/wait-for.js';
 import { TEST_AUDIENCE } from '../../support/test-audience.js';
+import { createEhrReferral } from './ehr-referrals.js';
 
 // Every service and the sandbox EHR hosted together, without Jest: the write-back tests and the
 // bench (tests/bench/ehr-section.ts) both use it.
@@ -96,19 +96,8 @@ export function seeder(t: ListeningTestApp): EhrFhirClient {
 }
 
 /** A new peer-support referral in the EHR for a demo patient (1–12); its id. */
-export async function ehrReferral(t: ListeningTestApp, patient: number): Promise<string> {
-  const created = await seeder(t).create({
-    ...({} as Record<string, unknown>),
-    resourceType: 'ServiceRequest',
-    status: 'active',
-    intent: 'order',
-    code: { coding: [{ ...PEER_SUPPORT_REFERRAL }] },
-    subject: { reference: `Patient/${ehrPatientId(patient)}` },
-    requester: { reference: 'Practitioner/dr-rivera' },
-    performer: [{ reference: `Organization/${EHR_PROGRAM_ID}` }],
-    authoredOn: new Date().toISOString(),
-  });
-  return created.id as string;
+export function ehrReferral(t: ListeningTestApp, patient: number): Promise<string> {
+  return createEhrReferral(seeder(t), patient);
 }
 
 /** Polls the connection once and answers the PeerBridge referral made from the EHR ServiceRequest. */

@@ -1,38 +1,10 @@
-import { expect } from '@jest/globals';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { PEERBRIDGE_RESOURCE_SYSTEM } from '@peerbridge/ehr-integration';
-import { fhirClient, type ListeningTestApp } from '../../support/test-app.js';
-import { waitFor } from '../../support/wait-for.js';
+import type { ListeningTestApp } from '../../support/test-app.js';
 import { seeder } from './write-back-host.js';
 
 export * from './write-back-host.js';
-
-/** Accepts the referral and assigns `peerSupporter` to its care team, once the encounter service knows. */
-export async function acceptAndStaff(
-  t: ListeningTestApp,
-  referralId: string,
-  peerSupporter: string,
-): Promise<void> {
-  const accepted = await fhirClient(t)
-    .post(`/api/referral/referrals/${referralId}/status`)
-    .send({ status: 'accepted' });
-  expect(accepted.status).toBe(200);
-  await waitFor('the care team', async () => {
-    const [row] = await t.db.query('SELECT 1 FROM care_team.care_team WHERE referral_id = $1', [referralId]);
-    return row !== undefined;
-  });
-  const assigned = await fhirClient(t)
-    .post(`/api/care-team/referrals/${referralId}/assignment`)
-    .send({ peerSupporterId: peerSupporter });
-  expect(assigned.status).toBe(200);
-  await waitFor('the encounter service to know the care team', async () => {
-    const [row] = await t.db.query<{ peer_supporter_id: string | null }>(
-      'SELECT peer_supporter_id FROM encounter.care_team WHERE referral_id = $1',
-      [referralId],
-    );
-    return row?.peer_supporter_id === peerSupporter;
-  });
-}
+export { acceptAndStaff } from '../../encounter/support/program.js';
 
 /** The EHR's resources of `type` carrying this PeerBridge identity (`Encounter/123`). */
 export async function inEhr<T extends Resource>(

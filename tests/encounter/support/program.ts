@@ -19,6 +19,12 @@ export async function referralWithPeerSupporter(
   const created = await api.post('/api/referral/referrals').send(referralBody(overrides));
   expect(created.status).toBe(201);
   const referralId = created.body.id as string;
+  await acceptAndStaff(t, referralId, peerSupporter);
+  return { referralId, patient: created.body.patient.reference as string };
+}
+
+/** Accepts the referral and assigns `peerSupporter` to its care team, once the encounter service knows. */
+export async function acceptAndStaff(t: TestApp, referralId: string, peerSupporter: string): Promise<void> {
   expect(
     (await fhirClient(t).post(`/api/referral/referrals/${referralId}/status`).send({ status: 'accepted' }))
       .status,
@@ -38,7 +44,6 @@ export async function referralWithPeerSupporter(
     );
     return row?.peer_supporter_id === peerSupporter;
   });
-  return { referralId, patient: created.body.patient.reference as string };
 }
 
 /**

@@ -124,3 +124,50 @@ export async function listIntake(q: Queryable, connectionId: string): Promise<In
     reason: row.reason,
   }));
 }
+
+export interface IntakeCursor {
+  readonly source: IntakeSource;
+  /** The newest meta.lastUpdated taken in; null before the first page. */
+  readonly lastUpdated: Date | undefined;
+  /** When a poll last committed a page of this source. */
+  readonly polledAt: Date | undefined;
+}
+
+/** Where each of the connection's sources has got to, by source. */
+export async function intakeCursors(q: Queryable, connectionId: string): Promise<IntakeCursor[]> {
+  const rows = await q.query<{ source: IntakeSource; last_updated: Date | null; polled_at: Date | null }>(
+    `SELECT source, last_updated, polled_at FROM ehr_integration.intake_cursor
+     WHERE connection_id = $1 ORDER BY source`,
+    [connectionId],
+  );
+  return rows.map((row) => ({
+    source: row.source,
+    lastUpdated: row.last_updated ? new Date(row.last_updated) : undefined,
+    polledAt: row.polled_at ? new Date(row.polled_at) : undefined,
+  }));
+}
+
+export interface RejectedIntake {
+  readonly ehrServiceRequest: string;
+  readonly reason: string;
+  readonly receivedAt: Date;
+}
+
+/** The EHR referrals of the connection that could not be mapped, newest first. */
+export async function listRejectedIntake(
+  q: Queryable,
+  connectionId: string,
+  limit: number,
+): Promise<RejectedIntake[]> {
+  const rows = await q.query<{ ehr_service_request: string; reason: string; received_at: Date }>(
+    `SELECT ehr_service_request, reason, received_at FROM ehr_integration.intake_referral
+     WHERE connection_id = $1 AND outcome = 'rejected'
+     ORDER BY received_at DESC, ehr_service_request LIMIT $2`,
+    [connectionId, limit],
+  );
+  return rows.map((row) => ({
+    ehrServiceRequest: row.ehr_service_request,
+    reason: row.reason,
+    receivedAt: new Date(row.received_at),
+  }));
+}

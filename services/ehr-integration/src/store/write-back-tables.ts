@@ -107,9 +107,10 @@ export async function applyConsentToRows(
 ): Promise<void> {
   await tx.query(
     consented
-      ? `UPDATE ehr_integration.write_back SET state = 'pending', next_attempt_at = now(), updated_at = now()
+      ? `UPDATE ehr_integration.write_back SET state = 'pending', pending_since = now(), next_attempt_at = now(),
+           updated_at = now()
          WHERE referral_id = $1 AND state = 'withheld' AND resource_type = ANY($2::text[])`
-      : `UPDATE ehr_integration.write_back SET state = 'withheld', updated_at = now()
+      : `UPDATE ehr_integration.write_back SET state = 'withheld', pending_since = NULL, updated_at = now()
          WHERE referral_id = $1 AND state = 'pending' AND resource_type = ANY($2::text[])`,
     [referralId, gatedTypes],
   );
@@ -133,11 +134,13 @@ export interface WriteBackItem {
 export async function enqueueWriteBack(tx: Queryable, item: WriteBackItem): Promise<void> {
   await tx.query(
     `INSERT INTO ehr_integration.write_back AS row
-       (connection_id, resource_type, resource_id, version, resource, referral_id, state)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+       (connection_id, resource_type, resource_id, version, resource, referral_id, state, pending_since)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $7 = 'pending' THEN now() END)
      ON CONFLICT (connection_id, resource_type, resource_id) DO UPDATE SET
        version = EXCLUDED.version, resource = EXCLUDED.resource, referral_id = EXCLUDED.referral_id,
        state = EXCLUDED.state,
+       pending_since = CASE WHEN EXCLUDED.state <> 'pending' THEN NULL
+                            WHEN row.state = 'pending' THEN row.pending_since ELSE now() END,
        attempts = CASE WHEN row.state = 'dead' THEN 0 ELSE row.attempts END,
        next_attempt_at = CASE WHEN row.state = 'dead' THEN now() ELSE row.next_attempt_at END,
        outcome = NULL, updated_at = now()
@@ -166,17 +169,16 @@ export interface DueWriteBack {
 }
 
 /**
- * Claims up to `limit` due rows of a connection, oldest change first, for `leaseSeconds`: a
- * deliverer that dies holding them delays them by the lease only.
+ * Claims the connection's oldest due row for `leaseSeconds`, with its newest version: a deliverer
+ * that dies holding it delays it by the lease only, and no other deliverer sends it meanwhile (so
+ * an older version in flight can never land after a newer one another deliverer sent).
  */
-export async function claimDueWriteBacks(
+export async function claimNextWriteBack(
   q: Queryable,
   connectionId: string,
-  limit: number,
   leaseSeconds: number,
-): Promise<DueWriteBack[]> {
-  const rows = await q.query<{
-    seq: string;
+): Promise<DueWriteBack | undefined> {
+  const [row] = await q.query<{
     resource_type: string;
     resource_id: string;
     version: number;
@@ -185,18 +187,18 @@ export async function claimDueWriteBacks(
     attempts: number;
     ehr_reference: string | null;
   }>(
-    `UPDATE ehr_integration.write_back SET claimed_until = now() + make_interval(secs => $3)
-     WHERE (connection_id, resource_type, resource_id) IN (
+    `UPDATE ehr_integration.write_back SET claimed_until = now() + make_interval(secs => $2)
+     WHERE (connection_id, resource_type, resource_id) = (
        SELECT connection_id, resource_type, resource_id FROM ehr_integration.write_back
        WHERE connection_id = $1 AND state = 'pending' AND next_attempt_at <= now()
          AND (claimed_until IS NULL OR claimed_until < now())
-       ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)
-     RETURNING seq, resource_type, resource_id, version, resource, referral_id, attempts, ehr_reference`,
-    [connectionId, limit, leaseSeconds],
+       ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+     RETURNING resource_type, resource_id, version, resource, referral_id, attempts, ehr_reference`,
+    [connectionId, leaseSeconds],
+    'ehr_integration_write_back_claim',
   );
-  return rows
-    .sort((a, b) => Number(a.seq) - Number(b.seq))
-    .map((row) => ({
+  return (
+    row && {
       resourceType: row.resource_type,
       resourceId: row.resource_id,
       version: row.version,
@@ -204,7 +206,8 @@ export async function claimDueWriteBacks(
       referralId: row.referral_id ?? undefined,
       attempts: row.attempts,
       ehrReference: row.ehr_reference ?? undefined,
-    }));
+    }
+  );
 }
 
 type RowKey = Pick<DueWriteBack, 'resourceType' | 'resourceId'>;
@@ -225,6 +228,7 @@ export async function markDelivered(
     `WITH delivered AS (
        UPDATE ehr_integration.write_back SET
          state = CASE WHEN version = $4 AND state = 'pending' THEN 'delivered' ELSE state END,
+         pending_since = CASE WHEN version = $4 AND state = 'pending' THEN NULL ELSE pending_since END,
          delivered_version = GREATEST(delivered_version, $4), delivered_at = now(), ehr_reference = $5,
          attempts = 0, claimed_until = NULL, last_error = NULL, updated_at = now()
        WHERE connection_id = $1 AND resource_type = $2 AND resource_id = $3)
@@ -264,6 +268,7 @@ export async function markDead(
   await q.query(
     `UPDATE ehr_integration.write_back SET
        state = CASE WHEN version = $4 THEN 'dead' ELSE state END,
+       pending_since = CASE WHEN version = $4 THEN NULL ELSE pending_since END,
        outcome = CASE WHEN version = $4 THEN $6::jsonb ELSE NULL END,
        attempts = attempts + 1, claimed_until = NULL, last_error = $5, updated_at = now()
      WHERE connection_id = $1 AND resource_type = $2 AND resource_id = $3`,
@@ -306,20 +311,4 @@ export async function consecutiveFailures(q: Queryable, connectionId: string): P
     [connectionId],
   );
   return row?.consecutive_failures ?? 0;
-}
-
-/** Gives back rows claimed but not tried (the connection paused first): due again at once after the pause. */
-export async function releaseClaims(
-  q: Queryable,
-  connectionId: string,
-  rows: readonly Pick<DueWriteBack, 'resourceType' | 'resourceId'>[],
-): Promise<void> {
-  if (rows.length === 0) {
-    return;
-  }
-  await q.query(
-    `UPDATE ehr_integration.write_back SET claimed_until = NULL
-     WHERE connection_id = $1 AND (resource_type || '/' || resource_id) = ANY($2::text[])`,
-    [connectionId, rows.map((row) => `${row.resourceType}/${row.resourceId}`)],
-  );
 }

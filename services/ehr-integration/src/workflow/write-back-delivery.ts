@@ -5,7 +5,7 @@ import { classifyWriteBackFailure, retryDelayMs, type EhrFailureFacts } from '..
 import { updatedEhrTask, writeBackIdentifier } from '../fhir/ehr-write-back-resource.js';
 import type { EhrFhirClient } from '../smart-client/ehr-fhir-client.js';
 import {
-  claimDueWriteBacks,
+  claimNextWriteBack,
   consecutiveFailures,
   findWriteBackReferral,
   markDead,
@@ -13,11 +13,8 @@ import {
   markRetry,
   pauseConnection,
   pausedUntil,
-  releaseClaims,
   type DueWriteBack,
 } from '../store/write-back-tables.js';
-
-const BATCH = 50;
 
 export interface DeliveryResult {
   delivered: number;
@@ -31,8 +28,8 @@ export interface DeliveryResult {
  * the EHR sees a resource's changes in order). A write the EHR refuses for good becomes a dead
  * letter and the next goes on; a failure that may pass pauses the whole connection (the EHR is
  * failing: the other writes would fail too), with backoff and jitter or the EHR's Retry-After,
- * and delivery resumes by itself when the pause is over. Rows are leased while their request is
- * out, so replicas share the work and a killed process delays its rows by the lease only.
+ * and delivery resumes by itself when the pause is over. A row is leased while its request is
+ * out, so replicas share the work and a killed process delays its row by the lease only.
  */
 export class WriteBackDeliverer {
   private readonly leaseSeconds: number;
@@ -44,8 +41,9 @@ export class WriteBackDeliverer {
     private readonly logger: Logger,
     private readonly random: () => number = Math.random,
   ) {
-    // Longer than a write can take: a token request, the call and its one retry after a 401.
-    this.leaseSeconds = Math.max(60, Math.ceil((client.connection.requestTimeoutMs * 4) / 1000));
+    // Longer than one write can take: a token request, the call and its one retry after a 401
+    // (a second token request), each bounded by the connection's timeout.
+    this.leaseSeconds = Math.ceil((client.connection.requestTimeoutMs * 4) / 1000);
   }
 
   get connectionId(): string {
@@ -59,16 +57,13 @@ export class WriteBackDeliverer {
       return { ...result, pausedUntil: paused };
     }
     for (;;) {
-      const rows = await claimDueWriteBacks(this.db, this.connectionId, BATCH, this.leaseSeconds);
-      if (rows.length === 0) {
+      const row = await claimNextWriteBack(this.db, this.connectionId, this.leaseSeconds);
+      if (!row) {
         return result;
       }
-      for (const [index, row] of rows.entries()) {
-        const failedUntil = await this.deliverOne(row, result);
-        if (failedUntil) {
-          await releaseClaims(this.db, this.connectionId, rows.slice(index + 1));
-          return { ...result, pausedUntil: failedUntil };
-        }
+      const failedUntil = await this.deliverOne(row, result);
+      if (failedUntil) {
+        return { ...result, pausedUntil: failedUntil };
       }
     }
   }

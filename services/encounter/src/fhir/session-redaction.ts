@@ -15,7 +15,7 @@ export function referralsOfSession(resource: Encounter | Appointment): string[] 
 
 /**
  * A session's Encounter or Appointment without its topics and note (an Appointment's note is its
- * `comment`), labelled REDACTED. It is labelled even when it had neither, so the label does not
+ * `comment`, and its cancellation reason goes too), labelled REDACTED. It is labelled even when it had neither, so the label does not
  * tell whether there was a note.
  */
 export function withoutSessionContent<T extends Encounter | Appointment>(resource: T): T {
@@ -23,7 +23,9 @@ export function withoutSessionContent<T extends Encounter | Appointment>(resourc
   const { extension: _extension, ...rest } = resource;
   const kept = { ...rest, ...(extension && extension.length > 0 ? { extension } : {}) } as T;
   if (kept.resourceType === 'Appointment') {
+    // Why a session was cancelled can say as much as its note ("in hospital after a crisis").
     delete (kept as Appointment).comment;
+    delete (kept as Appointment).cancelationReason;
   }
   return markRedacted(kept);
 }
@@ -39,5 +41,34 @@ export function sessionContentRedaction(consenting: ReadonlySet<string>) {
     const referrals = referralsOfSession(session);
     const shared = referrals.length > 0 && referrals.every((id) => consenting.has(id));
     return shared ? resource : withoutSessionContent(session);
+  };
+}
+
+/**
+ * A group session's Appointment as someone in one patient's context (a clinician launched with
+ * the patient, the patient) sees it: the other attendees, patients of their own, and their
+ * referrals are left out, and the Appointment is labelled REDACTED. `referrals` are the patient's
+ * own referral ids. A one-to-one Appointment is the patient's alone and passes unchanged.
+ */
+export function otherAttendeesRedaction(patient: string, referrals: ReadonlySet<string>) {
+  return (resource: Resource): Resource => {
+    if (resource.resourceType !== 'Appointment') {
+      return resource;
+    }
+    const appointment = resource as Appointment;
+    const participant = (appointment.participant ?? []).filter((p) => {
+      const actor = p.actor?.reference ?? '';
+      return !/(^|\/)Patient\/[^/]+$/.test(actor) || actor === patient;
+    });
+    const basedOn = (appointment.basedOn ?? []).filter((reference) =>
+      referralsOfSession({ ...appointment, basedOn: [reference] }).every((id) => referrals.has(id)),
+    );
+    if (
+      participant.length === (appointment.participant ?? []).length &&
+      basedOn.length === (appointment.basedOn ?? []).length
+    ) {
+      return resource;
+    }
+    return markRedacted({ ...appointment, participant, ...(basedOn.length > 0 ? { basedOn } : {}) });
   };
 }

@@ -15,8 +15,8 @@ import {
   OBSERVATION,
   QUESTIONNAIRE_RESPONSE,
 } from '../fhir/resource-definitions.js';
-import { sessionContentRedaction } from '../fhir/session-redaction.js';
-import { findRosterMember, patientsOfPeerSupporter } from '../store/care-team-view.js';
+import { otherAttendeesRedaction, sessionContentRedaction } from '../fhir/session-redaction.js';
+import { careTeamsOfPatient, findRosterMember, patientsOfPeerSupporter } from '../store/care-team-view.js';
 import { consentingReferralsOfPatient } from '../store/referral-consent-view.js';
 
 /**
@@ -63,17 +63,27 @@ export class CallerRoles {
   /**
    * What a caller is shown of each session: a clinician outside the program sees what was said
    * in a session (topics, note) only when the referral it is based on records consent to share
-   * it with the care team; everyone else sees it whole.
+   * it with the care team; in a patient's context (a clinician's or the patient's own) a group
+   * session's Appointment shows that patient only, not the other attendees; the program and peer
+   * supporters see it whole.
    */
   readonly redactions = async (caller: AuthContext, q: Queryable | undefined): Promise<Redactions> => {
     const role = await this.roleOf(caller, q);
-    if (role.kind !== 'clinician') {
+    if ((role.kind !== 'clinician' && role.kind !== 'patient') || !role.patient) {
       return new Map();
     }
-    const redaction = sessionContentRedaction(new Set(await this.consentingReferrals(role, q)));
+    const patient = `Patient/${role.patient}`;
+    const ownReferrals = new Set(
+      (await careTeamsOfPatient(q ?? this.db, patient)).map((team) => team.referralId),
+    );
+    const others = otherAttendeesRedaction(patient, ownReferrals);
+    if (role.kind === 'patient') {
+      return new Map([[APPOINTMENT.type, others]]);
+    }
+    const content = sessionContentRedaction(new Set(await this.consentingReferrals(role, q)));
     return new Map([
-      [ENCOUNTER.type, redaction],
-      [APPOINTMENT.type, redaction],
+      [ENCOUNTER.type, content],
+      [APPOINTMENT.type, (resource) => others(content(resource))],
     ]);
   };
 

@@ -246,7 +246,16 @@ export class SessionWorkflow {
     const appointment = row.appointmentId
       ? await repo.read('Appointment', row.appointmentId, { q })
       : undefined;
-    return sessionView(row, { ...(encounter ? { encounter } : {}), ...(appointment ? { appointment } : {}) });
+    return sessionView(
+      { ...row, attendees: this.attendeesSeenBy(repo, row) },
+      { ...(encounter ? { encounter } : {}), ...(appointment ? { appointment } : {}) },
+    );
+  }
+
+  /** In a patient's context, a group session's attendees are that patient: the others are not their business. */
+  private attendeesSeenBy(repo: Repository, row: SessionRow): readonly SessionAttendeeRow[] {
+    const patient = repo.caller.patient ? `Patient/${repo.caller.patient}` : undefined;
+    return patient ? row.attendees.filter((attendee) => attendee.patient === patient) : row.attendees;
   }
 
   /**

@@ -141,6 +141,11 @@ describe('EHR_CONNECTIONS', () => {
       connection({ intake: { mode: 'task', owner: 'Practitioner/1' } }),
       'EHR_CONNECTIONS[clinic-a].intake.owner must reference an Organization, e.g. Organization/peer-support',
     ],
+    [
+      'write-back names a type PeerBridge does not write',
+      connection({ writeBack: ['Task', 'Patient'] }),
+      'EHR_CONNECTIONS[clinic-a].writeBack names Patient; PeerBridge writes back Task, CareTeam, Encounter, Procedure, QuestionnaireResponse, Observation, Flag, Communication',
+    ],
     ['an id is used twice', [connection(), connection()][0], undefined],
   ])('when %s, then start-up is refused with a message naming the setting', (_case, value, message) => {
     if (message === undefined) {

@@ -18,6 +18,17 @@ export interface ResourcePermission {
   readonly contexts?: readonly ScopeContext[];
 }
 
+/**
+ * Whoever runs the program administers it (its events, its EHR connections): a backend service
+ * (`system/*`) or a coordinator (`user/*`) whose token reaches every resource type. A
+ * patient-level token, or one limited to some types, is refused whatever else it may do.
+ */
+export const programAdministration = (action: ScopeAction): ResourcePermission => ({
+  resourceType: '*',
+  action,
+  contexts: ['system', 'user'],
+});
+
 export interface RestApiOptions {
   /** The service's contract (loadOpenApiDocument); the API serves exactly its operations. */
   readonly document: OpenApiDocument;

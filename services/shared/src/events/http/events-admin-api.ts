@@ -1,22 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import type { Router } from 'express';
 import { loadOpenApiDocument } from '../../rest/openapi-document.js';
-import { restApi, type ResourcePermission } from '../../rest/rest-api.js';
+import { programAdministration, restApi } from '../../rest/rest-api.js';
 import { DeadLetters } from '../dead-letters.js';
 import type { EventBus } from '../event-bus.js';
 
 const EVENTS_ADMIN_PATH = fileURLToPath(new URL('../../../../../openapi/events-admin.yaml', import.meta.url));
-
-/**
- * Whoever runs the program administers its events: a backend service (`system/*`) or a
- * coordinator (`user/*`) whose token reaches every resource type. A patient-level token, or one
- * limited to some types, is refused whatever else it may do.
- */
-const admin = (action: ResourcePermission['action']): ResourcePermission => ({
-  resourceType: '*',
-  action,
-  contexts: ['system', 'user'],
-});
 
 /**
  * The events admin API of openapi/events-admin.yaml, to mount at /api/events, on the shared REST
@@ -26,7 +15,10 @@ export function eventsAdminApi(options: { bus: EventBus; publicBaseUrl: string }
   const deadLetters = new DeadLetters(options.bus);
   return restApi({
     document: loadOpenApiDocument(EVENTS_ADMIN_PATH, options.publicBaseUrl),
-    permissions: { listDeadLetters: admin('r'), replayDeadLetter: admin('u') },
+    permissions: {
+      listDeadLetters: programAdministration('r'),
+      replayDeadLetter: programAdministration('u'),
+    },
     routes: (router) => {
       router.get('/dead-letters', async (req, res) => {
         const limit = Number(req.query.limit ?? 100);
