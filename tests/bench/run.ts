@@ -5,6 +5,7 @@ import { acquireSharedTestIssuer, releaseSharedTestIssuer } from '../support/tes
 import { signToken } from '../support/tokens.js';
 import { createBenchDatabase, type BenchDatabase } from './bench-database.js';
 import { measureCreateAtFixedRate } from './create-at-fixed-rate.js';
+import { runEhrBench } from './ehr-section.js';
 import { runEventBench } from './event-section.js';
 import { runOutcomeBench } from './outcome-section.js';
 import { runSafetyBench } from './safety-section.js';
@@ -26,7 +27,8 @@ import { measureTokenVerification } from './token-verification.js';
  * baseline on the same PostgreSQL (throughput in a closed loop, then create latency at a fixed
  * rate), then search latency at 1,000 and 100,000 rows, then suggestions over rosters of 1,000
  * and 10,000 peer supporters, then event delivery, then recordOutcome against a FHIR create of
- * the same QuestionnaireResponse. PeerBridge runs with SMART authorization
+ * the same QuestionnaireResponse, then safety escalation, then EHR write-back and intake against
+ * direct calls to the same sandbox EHR. PeerBridge runs with SMART authorization
  * on, trusting a real local issuer (tests/support/test-issuer.ts) whose signed JWT every
  * PeerBridge request carries. Each database section works in a database of its own, created from
  * DATABASE_URL and dropped at the end.
@@ -36,6 +38,10 @@ const { databasePoolSize: poolSize } = parseConfig(process.env, { port: 0 });
 const TIMING = { warmUpSeconds: 3, rounds: 5, secondsPerRound: 4 };
 const write = (line: string) => process.stdout.write(`${line}\n`);
 
+// `npm run bench -- ehr`: the EHR write-back and intake section alone.
+if (process.argv[2] === 'ehr') {
+  process.exit((await runEhrBench(adminUrl, poolSize)) ? 0 : 1);
+}
 // `npm run bench -- events`: the event delivery section alone.
 if (process.argv[2] === 'events') {
   process.exit((await runEventBench(adminUrl, poolSize)) ? 0 : 1);
@@ -136,6 +142,7 @@ try {
   const eventsMet = await runEventBench(adminUrl, poolSize);
   const outcomesMet = await runOutcomeBench(adminUrl, poolSize, issuer.url, token);
   const safetyMet = await runSafetyBench(adminUrl, poolSize, issuer.url);
+  const ehrMet = await runEhrBench(adminUrl, poolSize);
   // A missed target fails the run, so CI or a script can act on it.
   process.exitCode =
     verificationMet &&
@@ -144,7 +151,8 @@ try {
     suggestionsMet &&
     eventsMet &&
     outcomesMet &&
-    safetyMet
+    safetyMet &&
+    ehrMet
       ? 0
       : 1;
 } finally {

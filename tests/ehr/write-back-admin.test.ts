@@ -10,7 +10,6 @@ import {
 import { EHR_PROGRAM_ID, ehrPatientId, PEER_SUPPORT_REFERRAL } from '@peerbridge/sandbox';
 import { createLogger, createValidator, type Queryable } from '@peerbridge/shared';
 import {
-  connectionDelivered,
   enqueueWriteBack,
   markDead,
   markDelivered,
@@ -184,7 +183,6 @@ describe('connection status', () => {
       await enqueued(tx, 'backlog', 1, true);
       const delivered = await enqueued(tx, 'backlog');
       await markDelivered(tx, 'backlog', delivered, 1, 'https://ehr.example/fhir/Encounter/1');
-      await connectionDelivered(tx, 'backlog');
       const refused = await enqueued(tx, 'backlog');
       await markDead(tx, 'backlog', refused, 1, 'http-422', OPERATION_OUTCOME);
       await pauseConnection(tx, 'backlog', pausedUntil, 'timeout');

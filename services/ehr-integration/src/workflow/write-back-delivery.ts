@@ -6,7 +6,6 @@ import { updatedEhrTask, writeBackIdentifier } from '../fhir/ehr-write-back-reso
 import type { EhrFhirClient } from '../smart-client/ehr-fhir-client.js';
 import {
   claimNextWriteBack,
-  connectionDelivered,
   consecutiveFailures,
   findWriteBackReferral,
   markDead,
@@ -114,7 +113,6 @@ export class WriteBackDeliverer {
       row.version,
       `${written.resourceType}/${String(written.id)}`,
     );
-    await connectionDelivered(this.db, this.connectionId);
     result.delivered += 1;
     return undefined;
   }
