@@ -12,7 +12,7 @@ import { createLogger, createValidator, type Queryable } from '@peerbridge/share
 import {
   enqueueWriteBack,
   markDead,
-  markDelivered,
+  markDeliveredAndClaimNext,
   markRetry,
   pauseConnection,
 } from '../../services/ehr-integration/src/store/write-back-tables.js';
@@ -182,7 +182,14 @@ describe('connection status', () => {
       await markRetry(tx, 'backlog', retried, new Date(Date.now() + 60_000), 'http-503');
       await enqueued(tx, 'backlog', 1, true);
       const delivered = await enqueued(tx, 'backlog');
-      await markDelivered(tx, 'backlog', delivered, 1, 'https://ehr.example/fhir/Encounter/1');
+      await markDeliveredAndClaimNext(
+        tx,
+        'backlog',
+        delivered,
+        1,
+        'https://ehr.example/fhir/Encounter/1',
+        60,
+      );
       const refused = await enqueued(tx, 'backlog');
       await markDead(tx, 'backlog', refused, 1, 'http-422', OPERATION_OUTCOME);
       await pauseConnection(tx, 'backlog', pausedUntil, 'timeout');

@@ -6,7 +6,7 @@ import {
   claimNextWriteBack,
   enqueueWriteBack,
   markDead,
-  markDelivered,
+  markDeliveredAndClaimNext,
   markRetry,
   type WriteBackItem,
 } from './write-back-tables.js';
@@ -60,11 +60,32 @@ describe('write-back rows', () => {
     const id = newId();
     await enqueueWriteBack(db, item(1, id));
     await enqueueWriteBack(db, item(2, id));
-    await markDelivered(db, 'clinic', { resourceType: 'Flag', resourceId: id }, 1, 'Flag/ehr-1');
+    await markDeliveredAndClaimNext(
+      db,
+      'clinic',
+      { resourceType: 'Flag', resourceId: id },
+      1,
+      'Flag/ehr-1',
+      60,
+    );
     expect(await row(id)).toMatchObject({ version: 2, state: 'pending', delivered_version: 1 });
-    await markDelivered(db, 'clinic', { resourceType: 'Flag', resourceId: id }, 2, 'Flag/ehr-1');
+    await markDeliveredAndClaimNext(
+      db,
+      'clinic',
+      { resourceType: 'Flag', resourceId: id },
+      2,
+      'Flag/ehr-1',
+      60,
+    );
     expect(await row(id)).toMatchObject({ version: 2, state: 'delivered', delivered_version: 2 });
-    await markDelivered(db, 'clinic', { resourceType: 'Flag', resourceId: id }, 1, 'Flag/ehr-1');
+    await markDeliveredAndClaimNext(
+      db,
+      'clinic',
+      { resourceType: 'Flag', resourceId: id },
+      1,
+      'Flag/ehr-1',
+      60,
+    );
     expect(await row(id)).toMatchObject({ state: 'delivered', delivered_version: 2 });
   });
 
@@ -93,9 +114,23 @@ describe('write-back rows', () => {
     await markRetry(db, 'clinic', key, new Date(Date.now() + 1000), 'update: HTTP 503');
     await enqueueWriteBack(db, item(2, id));
     expect(await since()).toEqual(first);
-    await markDelivered(db, 'clinic', key, 2, 'Flag/ehr-2');
+    await markDeliveredAndClaimNext(db, 'clinic', key, 2, 'Flag/ehr-2', 60);
     expect(await since()).toBeNull();
     await enqueueWriteBack(db, item(3, id));
     expect((await since())!.getTime()).toBeGreaterThanOrEqual(first!.getTime());
+  });
+
+  it('when a write is marked delivered, then the next due row is claimed in the same statement, never the same one', async () => {
+    const [a, b] = [newId(), newId()];
+    await enqueueWriteBack(db, { ...item(1, a), connectionId: 'pair' });
+    await enqueueWriteBack(db, { ...item(1, b), connectionId: 'pair' });
+    const first = await claimNextWriteBack(db, 'pair', 60);
+    expect(first?.resourceId).toBe(a);
+    const key = (resourceId: string) => ({ resourceType: 'Flag', resourceId });
+    const next = await markDeliveredAndClaimNext(db, 'pair', key(a), 1, 'Flag/ehr-a', 60);
+    expect(next?.resourceId).toBe(b);
+    expect(await claimNextWriteBack(db, 'pair', 60)).toBeUndefined();
+    expect(await markDeliveredAndClaimNext(db, 'pair', key(b), 1, 'Flag/ehr-b', 60)).toBeUndefined();
+    expect([(await row(a)).state, (await row(b)).state]).toEqual(['delivered', 'delivered']);
   });
 });

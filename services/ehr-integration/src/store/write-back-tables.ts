@@ -168,35 +168,27 @@ export interface DueWriteBack {
   readonly ehrReference: string | undefined;
 }
 
-/**
- * Claims the connection's oldest due row for `leaseSeconds`, with its newest version: a deliverer
- * that dies holding it delays it by the lease only, and no other deliverer sends it meanwhile (so
- * an older version in flight can never land after a newer one another deliverer sent).
- */
-export async function claimNextWriteBack(
-  q: Queryable,
-  connectionId: string,
-  leaseSeconds: number,
-): Promise<DueWriteBack | undefined> {
-  const [row] = await q.query<{
-    resource_type: string;
-    resource_id: string;
-    version: number;
-    resource: Resource;
-    referral_id: string | null;
-    attempts: number;
-    ehr_reference: string | null;
-  }>(
-    `UPDATE ehr_integration.write_back SET claimed_until = now() + make_interval(secs => $2)
-     WHERE (connection_id, resource_type, resource_id) = (
-       SELECT connection_id, resource_type, resource_id FROM ehr_integration.write_back
-       WHERE connection_id = $1 AND state = 'pending' AND next_attempt_at <= now()
-         AND (claimed_until IS NULL OR claimed_until < now())
-       ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
-     RETURNING resource_type, resource_id, version, resource, referral_id, attempts, ehr_reference`,
-    [connectionId, leaseSeconds],
-    'ehr_integration_write_back_claim',
-  );
+interface ClaimedRow {
+  resource_type: string;
+  resource_id: string;
+  version: number;
+  resource: Resource;
+  referral_id: string | null;
+  attempts: number;
+  ehr_reference: string | null;
+}
+
+/** Leases the connection's oldest due row other than the one named by $2/$3 (none: ''); $1 connection, $4 lease. */
+const CLAIM_NEXT = `UPDATE ehr_integration.write_back SET claimed_until = now() + make_interval(secs => $4)
+  WHERE (connection_id, resource_type, resource_id) = (
+    SELECT connection_id, resource_type, resource_id FROM ehr_integration.write_back
+    WHERE connection_id = $1 AND state = 'pending' AND next_attempt_at <= now()
+      AND (claimed_until IS NULL OR claimed_until < now())
+      AND NOT (resource_type = $2 AND resource_id = $3)
+    ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+  RETURNING resource_type, resource_id, version, resource, referral_id, attempts, ehr_reference`;
+
+function dueWriteBack(row: ClaimedRow | undefined): DueWriteBack | undefined {
   return (
     row && {
       resourceType: row.resource_type,
@@ -210,34 +202,59 @@ export async function claimNextWriteBack(
   );
 }
 
+/**
+ * Claims the connection's oldest due row for `leaseSeconds`, with its newest version: a deliverer
+ * that dies holding it delays it by the lease only, and no other deliverer sends it meanwhile (so
+ * an older version in flight can never land after a newer one another deliverer sent).
+ */
+export async function claimNextWriteBack(
+  q: Queryable,
+  connectionId: string,
+  leaseSeconds: number,
+): Promise<DueWriteBack | undefined> {
+  const [row] = await q.query<ClaimedRow>(
+    CLAIM_NEXT,
+    [connectionId, '', '', leaseSeconds],
+    'ehr_integration_write_back_claim',
+  );
+  return dueWriteBack(row);
+}
+
 type RowKey = Pick<DueWriteBack, 'resourceType' | 'resourceId'>;
 
 /**
  * The EHR has `version`: the row is done unless a newer version came meanwhile, which stays due.
  * A slower deliverer of an older version never moves delivered_version back. A write reached the
- * EHR, so the connection is healthy again too: both in one statement, one round trip per write.
+ * EHR, so the connection is healthy again too. And the connection's next due row is claimed for
+ * `leaseSeconds` and returned, all in one statement: one round trip per write.
  */
-export async function markDelivered(
+export async function markDeliveredAndClaimNext(
   q: Queryable,
   connectionId: string,
   row: RowKey,
   version: number,
   ehrReference: string,
-): Promise<void> {
-  await q.query(
+  leaseSeconds: number,
+): Promise<DueWriteBack | undefined> {
+  const [next] = await q.query<ClaimedRow>(
     `WITH delivered AS (
        UPDATE ehr_integration.write_back SET
-         state = CASE WHEN version = $4 AND state = 'pending' THEN 'delivered' ELSE state END,
-         pending_since = CASE WHEN version = $4 AND state = 'pending' THEN NULL ELSE pending_since END,
-         delivered_version = GREATEST(delivered_version, $4), delivered_at = now(), ehr_reference = $5,
+         state = CASE WHEN version = $5 AND state = 'pending' THEN 'delivered' ELSE state END,
+         pending_since = CASE WHEN version = $5 AND state = 'pending' THEN NULL ELSE pending_since END,
+         delivered_version = GREATEST(delivered_version, $5), delivered_at = now(), ehr_reference = $6,
          attempts = 0, claimed_until = NULL, last_error = NULL, updated_at = now()
-       WHERE connection_id = $1 AND resource_type = $2 AND resource_id = $3)
-     INSERT INTO ehr_integration.write_back_connection AS c (connection_id, last_delivery_at)
-     VALUES ($1, now())
-     ON CONFLICT (connection_id) DO UPDATE SET paused_until = NULL, consecutive_failures = 0,
-       last_delivery_at = now()`,
-    [connectionId, row.resourceType, row.resourceId, version, ehrReference],
+       WHERE connection_id = $1 AND resource_type = $2 AND resource_id = $3),
+     healthy AS (
+       INSERT INTO ehr_integration.write_back_connection AS c (connection_id, last_delivery_at)
+       VALUES ($1, now())
+       ON CONFLICT (connection_id) DO UPDATE SET paused_until = NULL, consecutive_failures = 0,
+         last_delivery_at = now()),
+     next AS (${CLAIM_NEXT})
+     SELECT * FROM next`,
+    [connectionId, row.resourceType, row.resourceId, leaseSeconds, version, ehrReference],
+    'ehr_integration_write_back_delivered',
   );
+  return dueWriteBack(next);
 }
 
 /** Not delivered this time: tried again at `retryAt`. `error` is a failure class, never a body. */

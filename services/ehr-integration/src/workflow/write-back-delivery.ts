@@ -9,7 +9,7 @@ import {
   consecutiveFailures,
   findWriteBackReferral,
   markDead,
-  markDelivered,
+  markDeliveredAndClaimNext,
   markRetry,
   pauseConnection,
   pausedUntil,
@@ -56,20 +56,25 @@ export class WriteBackDeliverer {
     if (paused) {
       return { ...result, pausedUntil: paused };
     }
-    for (;;) {
-      const row = await claimNextWriteBack(this.db, this.connectionId, this.leaseSeconds);
-      if (!row) {
-        return result;
+    let row = await claimNextWriteBack(this.db, this.connectionId, this.leaseSeconds);
+    while (row) {
+      const outcome = await this.deliverOne(row, result);
+      if (outcome.pausedUntil) {
+        return { ...result, pausedUntil: outcome.pausedUntil };
       }
-      const failedUntil = await this.deliverOne(row, result);
-      if (failedUntil) {
-        return { ...result, pausedUntil: failedUntil };
-      }
+      row = outcome.next;
     }
+    return result;
   }
 
-  /** Sends one row; answers when delivery may resume if the EHR failed in a way that may pass. */
-  private async deliverOne(row: DueWriteBack, result: DeliveryResult): Promise<Date | undefined> {
+  /**
+   * Sends one row; answers the next row to send (claimed as this one is marked delivered), or
+   * when delivery may resume if the EHR failed in a way that may pass.
+   */
+  private async deliverOne(
+    row: DueWriteBack,
+    result: DeliveryResult,
+  ): Promise<{ next?: DueWriteBack | undefined; pausedUntil?: Date }> {
     let written: FhirResource;
     try {
       written = await this.write(row);
@@ -83,7 +88,7 @@ export class WriteBackDeliverer {
           failure: decision.failure,
         });
         result.dead += 1;
-        return undefined;
+        return { next: await claimNextWriteBack(this.db, this.connectionId, this.leaseSeconds) };
       }
       const failures = (await consecutiveFailures(this.db, this.connectionId)) + 1;
       const delay = retryDelayMs(
@@ -104,17 +109,19 @@ export class WriteBackDeliverer {
         failures,
         retryInMs: Math.round(delay),
       });
-      return until;
+      return { pausedUntil: until };
     }
-    await markDelivered(
-      this.db,
-      this.connectionId,
-      row,
-      row.version,
-      `${written.resourceType}/${String(written.id)}`,
-    );
     result.delivered += 1;
-    return undefined;
+    return {
+      next: await markDeliveredAndClaimNext(
+        this.db,
+        this.connectionId,
+        row,
+        row.version,
+        `${written.resourceType}/${String(written.id)}`,
+        this.leaseSeconds,
+      ),
+    };
   }
 
   private async write(row: DueWriteBack): Promise<FhirResource> {
