@@ -137,26 +137,37 @@ describe('write-back when the EHR refuses for good', () => {
 });
 
 describe('write-back riding out a failing EHR', () => {
-  it('when the EHR is down (503) for a stretch under a stream of changes, then delivery pauses and, once it is back, every write arrives once', async () => {
-    const referrals = await takenIn(4);
-    await underFault({ kind: 503, retryAfterSeconds: 0 });
-    for (const referral of referrals) {
-      await accept([referral]);
-      const result = await deliverOnce();
-      expect(result.delivered).toBe(0);
-    }
-    const rows = await writeBackRows(t, 'clinic');
-    const tasks = await tasksOf(referrals);
-    expect(tasks.map((task) => rows.get(task)!.state)).toEqual(['pending', 'pending', 'pending', 'pending']);
-    const [status] = await t.db.query<{ consecutive_failures: number; last_failure: string }>(
-      `SELECT consecutive_failures, last_failure FROM ehr_integration.write_back_connection WHERE connection_id = 'clinic'`,
-    );
-    expect(status!.last_failure).toBe('update: HTTP 503');
-    expect(status!.consecutive_failures).toBeGreaterThanOrEqual(1);
-    await clearEhrFault(t.baseUrl);
-    await drain();
-    await expectEachInEhrOnce(referrals);
-  });
+  it.each([
+    ['unreachable (connections dropped unanswered)', { kind: 'drop' as const }, 'update: no answer'],
+    ['down (503)', { kind: 503 as const, retryAfterSeconds: 0 }, 'update: HTTP 503'],
+  ])(
+    'when the EHR is %s for a stretch under a stream of changes, then delivery pauses and, once it is back, every write arrives once',
+    async (_what, fault, failure) => {
+      const referrals = await takenIn(4);
+      await underFault(fault);
+      for (const referral of referrals) {
+        await accept([referral]);
+        const result = await deliverOnce();
+        expect(result.delivered).toBe(0);
+      }
+      const rows = await writeBackRows(t, 'clinic');
+      const tasks = await tasksOf(referrals);
+      expect(tasks.map((task) => rows.get(task)!.state)).toEqual([
+        'pending',
+        'pending',
+        'pending',
+        'pending',
+      ]);
+      const [status] = await t.db.query<{ consecutive_failures: number; last_failure: string }>(
+        `SELECT consecutive_failures, last_failure FROM ehr_integration.write_back_connection WHERE connection_id = 'clinic'`,
+      );
+      expect(status!.last_failure).toBe(failure);
+      expect(status!.consecutive_failures).toBeGreaterThanOrEqual(1);
+      await clearEhrFault(t.baseUrl);
+      await drain();
+      await expectEachInEhrOnce(referrals);
+    },
+  );
 
   it('when the EHR throttles with 429 and Retry-After, then delivery pauses at least that long, and the writes arrive after it', async () => {
     const referrals = await takenIn(2);

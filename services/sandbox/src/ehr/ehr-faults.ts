@@ -3,11 +3,12 @@ import express, { type RequestHandler, type Router } from 'express';
 /**
  * Failures the sandbox EHR shows on purpose, so tests (and demos) can watch PeerBridge ride out
  * an EHR outage against the real server rather than a mock: an HTTP status (503 and 429 with
- * `Retry-After`, 500, 401 as for a token the EHR no longer takes), a response that is not FHIR (an HTML error page, truncated JSON), or a
- * hang (the request is held, then answered normally). A fault lasts `count` requests or
+ * `Retry-After`, 500, 401 as for a token the EHR no longer takes), a response that is not FHIR
+ * (an HTML error page, truncated JSON), a hang (the request is held, then answered normally), or
+ * a drop (the connection is closed with no answer at all, as an unreachable EHR's). A fault lasts `count` requests or
  * `seconds`, whichever ends first, and targets the FHIR API or the token endpoint.
  */
-export type EhrFaultKind = 503 | 429 | 500 | 401 | 'hang' | 'html' | 'truncated';
+export type EhrFaultKind = 503 | 429 | 500 | 401 | 'hang' | 'drop' | 'html' | 'truncated';
 export type EhrFaultTarget = 'fhir' | 'token';
 
 export interface EhrFault {
@@ -23,7 +24,7 @@ export interface EhrFault {
   readonly hangMs?: number;
 }
 
-const KINDS: readonly EhrFaultKind[] = [503, 429, 500, 401, 'hang', 'html', 'truncated'];
+const KINDS: readonly EhrFaultKind[] = [503, 429, 500, 401, 'hang', 'drop', 'html', 'truncated'];
 const TARGETS: readonly EhrFaultTarget[] = ['fhir', 'token'];
 
 interface ActiveFault extends EhrFault {
@@ -63,6 +64,9 @@ export class EhrFaults {
         return;
       }
       switch (fault.kind) {
+        case 'drop':
+          res.socket?.destroy();
+          return;
         case 'hang':
           setTimeout(next, fault.hangMs ?? 30_000).unref();
           return;
