@@ -33,6 +33,18 @@ const item = (version: number, resourceId: string): WriteBackItem => ({
 });
 const newId = () => `flag-${(next += 1)}`;
 
+/** The EHR got `version` of the Flag `resourceId` (of the connection `clinic`). */
+async function delivered(resourceId: string, version: number): Promise<void> {
+  await markDeliveredAndClaimNext(
+    db,
+    'clinic',
+    { resourceType: 'Flag', resourceId },
+    version,
+    `Flag/ehr-${resourceId}`,
+    60,
+  );
+}
+
 async function row(resourceId: string) {
   const [found] = await db.query<{
     version: number;
@@ -60,32 +72,11 @@ describe('write-back rows', () => {
     const id = newId();
     await enqueueWriteBack(db, item(1, id));
     await enqueueWriteBack(db, item(2, id));
-    await markDeliveredAndClaimNext(
-      db,
-      'clinic',
-      { resourceType: 'Flag', resourceId: id },
-      1,
-      'Flag/ehr-1',
-      60,
-    );
+    await delivered(id, 1);
     expect(await row(id)).toMatchObject({ version: 2, state: 'pending', delivered_version: 1 });
-    await markDeliveredAndClaimNext(
-      db,
-      'clinic',
-      { resourceType: 'Flag', resourceId: id },
-      2,
-      'Flag/ehr-1',
-      60,
-    );
+    await delivered(id, 2);
     expect(await row(id)).toMatchObject({ version: 2, state: 'delivered', delivered_version: 2 });
-    await markDeliveredAndClaimNext(
-      db,
-      'clinic',
-      { resourceType: 'Flag', resourceId: id },
-      1,
-      'Flag/ehr-1',
-      60,
-    );
+    await delivered(id, 1);
     expect(await row(id)).toMatchObject({ state: 'delivered', delivered_version: 2 });
   });
 
@@ -114,7 +105,7 @@ describe('write-back rows', () => {
     await markRetry(db, 'clinic', key, new Date(Date.now() + 1000), 'update: HTTP 503');
     await enqueueWriteBack(db, item(2, id));
     expect(await since()).toEqual(first);
-    await markDeliveredAndClaimNext(db, 'clinic', key, 2, 'Flag/ehr-2', 60);
+    await delivered(id, 2);
     expect(await since()).toBeNull();
     await enqueueWriteBack(db, item(3, id));
     expect((await since())!.getTime()).toBeGreaterThanOrEqual(first!.getTime());
