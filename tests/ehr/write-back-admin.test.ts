@@ -12,6 +12,7 @@ import { createLogger, createValidator, type Queryable } from '@peerbridge/share
 import {
   enqueueWriteBack,
   markDead,
+  connectionDelivered,
   markDeliveredAndClaimNext,
   markRetry,
   pauseConnection,
@@ -190,6 +191,7 @@ describe('connection status', () => {
         'https://ehr.example/fhir/Encounter/1',
         60,
       );
+      await connectionDelivered(tx, 'backlog');
       const refused = await enqueued(tx, 'backlog');
       await markDead(tx, 'backlog', refused, 1, 'http-422', OPERATION_OUTCOME);
       await pauseConnection(tx, 'backlog', pausedUntil, 'timeout');

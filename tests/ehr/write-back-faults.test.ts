@@ -166,6 +166,11 @@ describe('write-back riding out a failing EHR', () => {
       await clearEhrFault(t.baseUrl);
       await drain();
       await expectEachInEhrOnce(referrals);
+      const [after] = await t.db.query<{ consecutive_failures: number; paused_until: Date | null }>(
+        `SELECT consecutive_failures, paused_until FROM ehr_integration.write_back_connection
+         WHERE connection_id = 'clinic'`,
+      );
+      expect(after).toEqual({ consecutive_failures: 0, paused_until: null });
     },
   );
 

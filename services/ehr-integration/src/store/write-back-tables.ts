@@ -224,9 +224,9 @@ type RowKey = Pick<DueWriteBack, 'resourceType' | 'resourceId'>;
 
 /**
  * The EHR has `version`: the row is done unless a newer version came meanwhile, which stays due.
- * A slower deliverer of an older version never moves delivered_version back. A write reached the
- * EHR, so the connection is healthy again too. And the connection's next due row is claimed for
- * `leaseSeconds` and returned, all in one statement: one round trip per write.
+ * A slower deliverer of an older version never moves delivered_version back. And the
+ * connection's next due row is claimed for `leaseSeconds` and returned, in the same statement:
+ * one round trip per write.
  */
 export async function markDeliveredAndClaimNext(
   q: Queryable,
@@ -244,11 +244,6 @@ export async function markDeliveredAndClaimNext(
          delivered_version = GREATEST(delivered_version, $5), delivered_at = now(), ehr_reference = $6,
          attempts = 0, claimed_until = NULL, last_error = NULL, updated_at = now()
        WHERE connection_id = $1 AND resource_type = $2 AND resource_id = $3),
-     healthy AS (
-       INSERT INTO ehr_integration.write_back_connection AS c (connection_id, last_delivery_at)
-       VALUES ($1, now())
-       ON CONFLICT (connection_id) DO UPDATE SET paused_until = NULL, consecutive_failures = 0,
-         last_delivery_at = now()),
      next AS (${CLAIM_NEXT})
      SELECT * FROM next`,
     [connectionId, row.resourceType, row.resourceId, leaseSeconds, version, ehrReference],
@@ -328,4 +323,18 @@ export async function consecutiveFailures(q: Queryable, connectionId: string): P
     [connectionId],
   );
   return row?.consecutive_failures ?? 0;
+}
+
+/**
+ * Writes reached the EHR: the connection is healthy again. Once per delivery run rather than per
+ * write, so that the connection's one row is not updated with every write.
+ */
+export async function connectionDelivered(q: Queryable, connectionId: string): Promise<void> {
+  await q.query(
+    `INSERT INTO ehr_integration.write_back_connection AS c (connection_id, last_delivery_at)
+     VALUES ($1, now())
+     ON CONFLICT (connection_id) DO UPDATE SET paused_until = NULL, consecutive_failures = 0,
+       last_delivery_at = now()`,
+    [connectionId],
+  );
 }

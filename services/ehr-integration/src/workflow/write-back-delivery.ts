@@ -6,6 +6,7 @@ import { updatedEhrTask, writeBackIdentifier } from '../fhir/ehr-write-back-reso
 import type { EhrFhirClient } from '../smart-client/ehr-fhir-client.js';
 import {
   claimNextWriteBack,
+  connectionDelivered,
   consecutiveFailures,
   findWriteBackReferral,
   markDead,
@@ -64,6 +65,9 @@ export class WriteBackDeliverer {
       }
       row = outcome.next;
     }
+    if (result.delivered > 0) {
+      await connectionDelivered(this.db, this.connectionId);
+    }
     return result;
   }
 
@@ -89,6 +93,10 @@ export class WriteBackDeliverer {
         });
         result.dead += 1;
         return { next: await claimNextWriteBack(this.db, this.connectionId, this.leaseSeconds) };
+      }
+      if (result.delivered > 0) {
+        // This run's writes reached the EHR before it failed: the failures start counting anew.
+        await connectionDelivered(this.db, this.connectionId);
       }
       const failures = (await consecutiveFailures(this.db, this.connectionId)) + 1;
       const delay = retryDelayMs(
