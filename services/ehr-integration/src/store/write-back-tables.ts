@@ -236,8 +236,13 @@ export async function markDeliveredAndClaimNext(
   ehrReference: string,
   leaseSeconds: number,
 ): Promise<DueWriteBack | undefined> {
-  const [next] = await q.query<ClaimedRow>(
-    `WITH delivered AS (
+  const [next] = await q.query<Partial<ClaimedRow>>(
+    // set_config(…, true) is SET LOCAL: this statement's own transaction commits asynchronously
+    // (it does not wait for its WAL flush, most of its time on a busy machine). A database crash
+    // may lose the last few marks; those writes are sent again, and the conditional update makes
+    // no second resource of them.
+    `WITH asynchronous AS (SELECT set_config('synchronous_commit', 'off', true)),
+     delivered AS (
        UPDATE ehr_integration.write_back SET
          state = CASE WHEN version = $5 AND state = 'pending' THEN 'delivered' ELSE state END,
          pending_since = CASE WHEN version = $5 AND state = 'pending' THEN NULL ELSE pending_since END,
@@ -245,11 +250,11 @@ export async function markDeliveredAndClaimNext(
          attempts = 0, claimed_until = NULL, last_error = NULL, updated_at = now()
        WHERE connection_id = $1 AND resource_type = $2 AND resource_id = $3),
      next AS (${CLAIM_NEXT})
-     SELECT * FROM next`,
+     SELECT next.* FROM asynchronous LEFT JOIN next ON true`,
     [connectionId, row.resourceType, row.resourceId, leaseSeconds, version, ehrReference],
     'ehr_integration_write_back_delivered',
   );
-  return dueWriteBack(next);
+  return next?.resource_type ? dueWriteBack(next as ClaimedRow) : undefined;
 }
 
 /** Not delivered this time: tried again at `retryAt`. `error` is a failure class, never a body. */

@@ -121,20 +121,14 @@ export class WriteBackDeliverer {
     }
     result.delivered += 1;
     return {
-      next: await this.db.transaction(async (tx) => {
-        // Asynchronous commit: the mark does not wait for its WAL flush (the most of this
-        // statement's time on a busy machine). A database crash may lose the last few marks;
-        // those writes are then sent again, and the conditional update makes no second resource.
-        await tx.query('SET LOCAL synchronous_commit = off');
-        return markDeliveredAndClaimNext(
-          tx,
-          this.connectionId,
-          row,
-          row.version,
-          `${written.resourceType}/${String(written.id)}`,
-          this.leaseSeconds,
-        );
-      }),
+      next: await markDeliveredAndClaimNext(
+        this.db,
+        this.connectionId,
+        row,
+        row.version,
+        `${written.resourceType}/${String(written.id)}`,
+        this.leaseSeconds,
+      ),
     };
   }
 
