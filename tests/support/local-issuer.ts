@@ -48,12 +48,7 @@ export class LocalIssuer {
     private readonly server: Server,
     readonly origin: string,
   ) {
-    this.answer('/auth/.well-known/openid-configuration', () => ({ status: 200, body: this.metadata() }));
-    this.answer('/auth/jwks', () => ({
-      status: 200,
-      body: { keys: [...this.published].map((kid) => this.keys.get(kid)!.publicJwk) },
-    }));
-    this.answer('/auth/introspect', () => ({ status: 200, body: { active: false } }));
+    this.reset();
   }
 
   static async start(): Promise<LocalIssuer> {
@@ -100,6 +95,18 @@ export class LocalIssuer {
       jwks_uri: `${this.url}/jwks`,
       introspection_endpoint: `${this.url}/introspect`,
     };
+  }
+
+  /** Back to the default answers, with no requests recorded (keys stay as they are). */
+  reset(): void {
+    this.requests.length = 0;
+    this.answers.clear();
+    this.answer('/auth/.well-known/openid-configuration', () => ({ status: 200, body: this.metadata() }));
+    this.answer('/auth/jwks', () => ({
+      status: 200,
+      body: { keys: [...this.published].map((kid) => this.keys.get(kid)!.publicJwk) },
+    }));
+    this.answer('/auth/introspect', () => ({ status: 200, body: { active: false } }));
   }
 
   /** Replaces what one path answers. */
