@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -156,6 +157,33 @@ export class LocalIssuer {
     this.server.closeAllConnections();
     await closed;
   }
+}
+
+/**
+ * A LocalIssuer for the calling test file: started before its tests, closed after them, and back
+ * to its default answers with no requests recorded before each test. The object returned stands
+ * for the issuer once it has started.
+ */
+export function useLocalIssuer(): LocalIssuer {
+  let started: LocalIssuer | undefined;
+  beforeAll(async () => {
+    started = await LocalIssuer.start();
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  beforeEach(() => {
+    started?.reset();
+  });
+  return new Proxy({} as LocalIssuer, {
+    get: (_target, property) => {
+      if (!started) {
+        throw new Error('the local issuer starts in beforeAll; use it inside a test or hook');
+      }
+      const value: unknown = Reflect.get(started, property, started);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(started) : value;
+    },
+  });
 }
 
 /** Seconds since the epoch, as JWT claims count time. */

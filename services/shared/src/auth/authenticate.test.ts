@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +6,7 @@ import type { OperationOutcome } from '@medplum/fhirtypes';
 import express from 'express';
 import request from 'supertest';
 import { capturedLogger } from '../../../../tests/support/captured-logs.js';
-import { LocalIssuer, nowSeconds } from '../../../../tests/support/local-issuer.js';
+import { useLocalIssuer, nowSeconds } from '../../../../tests/support/local-issuer.js';
 import { TEST_AUDIENCE } from '../../../../tests/support/test-audience.js';
 import type { SmartConfig } from '../config/config.js';
 import { errorHandler } from '../errors/error-handler.js';
@@ -14,18 +14,11 @@ import type { AuthContext } from './auth-context.js';
 import { authenticate, isOpenRoute } from './authenticate.js';
 import { TokenVerifier } from './token-verifier.js';
 
-let issuer: LocalIssuer;
+const issuer = useLocalIssuer();
 let lines: string[];
 let app: express.Express;
 
-beforeAll(async () => {
-  issuer = await LocalIssuer.start();
-});
-afterAll(async () => {
-  await issuer.close();
-});
 beforeEach(() => {
-  issuer.reset();
   app = appWith(new TokenVerifier(smartConfig()));
 });
 

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { LocalIssuer, nowSeconds } from '../../../../tests/support/local-issuer.js';
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { LocalIssuer, useLocalIssuer, nowSeconds } from '../../../../tests/support/local-issuer.js';
 import { TEST_AUDIENCE } from '../../../../tests/support/test-audience.js';
 import { TokenIntrospector } from './introspection.js';
 import { IssuerUnavailableError } from './issuer-metadata.js';
@@ -9,18 +9,10 @@ import { TrustedIssuer } from './trusted-issuer.js';
 const INTROSPECT = '/auth/introspect';
 const CLIENT = { clientId: 'peerbridge', clientSecret: 's3cret' };
 
-let issuer: LocalIssuer;
+const issuer = useLocalIssuer();
 let introspector: TokenIntrospector;
 
-beforeAll(async () => {
-  issuer = await LocalIssuer.start();
-});
-afterAll(async () => {
-  await issuer.close();
-});
 beforeEach(() => {
-  issuer.requests.length = 0;
-  issuer.answer('/auth/.well-known/openid-configuration', () => ({ status: 200, body: issuer.metadata() }));
   introspector = new TokenIntrospector(
     [{ issuer: new TrustedIssuer(issuer.url), client: CLIENT }],
     [TEST_AUDIENCE],

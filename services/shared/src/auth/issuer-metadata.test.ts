@@ -1,23 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { LocalIssuer } from '../../../../tests/support/local-issuer.js';
+import { describe, expect, it } from '@jest/globals';
+import { useLocalIssuer } from '../../../../tests/support/local-issuer.js';
 import { discoverIssuer, IssuerUnavailableError } from './issuer-metadata.js';
 
 const OPENID = '/auth/.well-known/openid-configuration';
 const SMART = '/auth/.well-known/smart-configuration';
 
-let issuer: LocalIssuer;
-
-beforeAll(async () => {
-  issuer = await LocalIssuer.start();
-});
-afterAll(async () => {
-  await issuer.close();
-});
-beforeEach(() => {
-  issuer.requests.length = 0;
-  issuer.answer(OPENID, () => ({ status: 200, body: issuer.metadata() }));
-  issuer.answer(SMART, { status: 404 });
-});
+const issuer = useLocalIssuer();
 
 /** The error discovery fails with, or undefined when it succeeds. */
 async function failure(url = issuer.url, timeoutMs = 2000): Promise<Error | undefined> {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { base64url, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
-import { LocalIssuer, nowSeconds, type SigningAlgorithm } from '../../../../tests/support/local-issuer.js';
+import { useLocalIssuer, nowSeconds, type SigningAlgorithm } from '../../../../tests/support/local-issuer.js';
 import { TEST_AUDIENCE } from '../../../../tests/support/test-audience.js';
 import { IssuerUnavailableError } from './issuer-metadata.js';
 import {
@@ -11,15 +11,9 @@ import {
 } from './jwt-access-token.js';
 import { TrustedIssuer } from './trusted-issuer.js';
 
-let issuer: LocalIssuer;
+const issuer = useLocalIssuer();
 let trusted: TrustedIssuer;
 
-beforeAll(async () => {
-  issuer = await LocalIssuer.start();
-});
-afterAll(async () => {
-  await issuer.close();
-});
 beforeEach(() => {
   trusted = new TrustedIssuer(issuer.url);
 });

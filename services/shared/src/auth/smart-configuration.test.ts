@@ -4,9 +4,7 @@ import { restSecurity, smartCapabilities, smartConfiguration } from './smart-con
 
 const ISS = 'https://ehr.example/auth';
 const BARE: IssuerMetadata = { issuer: ISS, jwks_uri: `${ISS}/jwks` };
-const FULL: IssuerMetadata = {
-  issuer: ISS,
-  jwks_uri: `${ISS}/jwks`,
+const ENDPOINTS = {
   authorization_endpoint: `${ISS}/authorize`,
   token_endpoint: `${ISS}/token`,
   introspection_endpoint: `${ISS}/introspect`,
@@ -14,12 +12,25 @@ const FULL: IssuerMetadata = {
   registration_endpoint: `${ISS}/register`,
   management_endpoint: `${ISS}/manage`,
   userinfo_endpoint: `${ISS}/userinfo`,
+};
+const FULL: IssuerMetadata = {
+  ...BARE,
+  ...ENDPOINTS,
   grant_types_supported: ['authorization_code', 'refresh_token'],
   scopes_supported: ['openid', 'launch', 'launch/patient', 'launch/encounter', 'offline_access'],
   response_types_supported: ['code', 'token'],
   token_endpoint_auth_methods_supported: ['none', 'private_key_jwt'],
   token_endpoint_auth_signing_alg_values_supported: ['ES256'],
 };
+/** Every launch capability, in the order they are listed. */
+const LAUNCH = [
+  'launch-ehr',
+  'context-ehr-patient',
+  'context-ehr-encounter',
+  'launch-standalone',
+  'context-standalone-patient',
+  'context-banner',
+];
 const RESOURCE_SERVER = ['permission-patient', 'permission-user', 'permission-v1', 'permission-v2'];
 
 describe('smartConfiguration', () => {
@@ -27,13 +38,7 @@ describe('smartConfiguration', () => {
     expect(smartConfiguration(FULL)).toEqual({
       issuer: ISS,
       jwks_uri: `${ISS}/jwks`,
-      authorization_endpoint: `${ISS}/authorize`,
-      token_endpoint: `${ISS}/token`,
-      introspection_endpoint: `${ISS}/introspect`,
-      revocation_endpoint: `${ISS}/revoke`,
-      registration_endpoint: `${ISS}/register`,
-      management_endpoint: `${ISS}/manage`,
-      userinfo_endpoint: `${ISS}/userinfo`,
+      ...ENDPOINTS,
       grant_types_supported: ['authorization_code', 'refresh_token'],
       response_types_supported: ['code', 'token'],
       scopes_supported: FULL.scopes_supported,
@@ -41,12 +46,7 @@ describe('smartConfiguration', () => {
       token_endpoint_auth_signing_alg_values_supported: ['ES256'],
       code_challenge_methods_supported: ['S256'],
       capabilities: [
-        'launch-ehr',
-        'context-ehr-patient',
-        'context-ehr-encounter',
-        'launch-standalone',
-        'context-standalone-patient',
-        'context-banner',
+        ...LAUNCH,
         'client-public',
         'client-confidential-asymmetric',
         'sso-openid-connect',
@@ -83,12 +83,7 @@ describe('smartCapabilities', () => {
 
   it('when the code flow works and no scopes are listed, then the SMART launch scopes are assumed', () => {
     expect(smartCapabilities(code)).toEqual([
-      'launch-ehr',
-      'context-ehr-patient',
-      'context-ehr-encounter',
-      'launch-standalone',
-      'context-standalone-patient',
-      'context-banner',
+      ...LAUNCH,
       'client-confidential-asymmetric',
       'sso-openid-connect',
       ...RESOURCE_SERVER,

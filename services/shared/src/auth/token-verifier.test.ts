@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { base64url, type JWTPayload } from 'jose';
 import type { SmartConfig } from '../config/config.js';
-import { LocalIssuer, nowSeconds } from '../../../../tests/support/local-issuer.js';
+import { useLocalIssuer, nowSeconds } from '../../../../tests/support/local-issuer.js';
 import { TEST_AUDIENCE } from '../../../../tests/support/test-audience.js';
 import { TokenRejectedError } from './jwt-access-token.js';
 import { TokenVerifier } from './token-verifier.js';
@@ -10,18 +10,7 @@ import { DEFAULT_ISSUER_OPTIONS } from './trusted-issuer.js';
 const INTROSPECT = '/auth/introspect';
 const CLIENT = { clientId: 'peerbridge', clientSecret: 's3cret' };
 
-let issuer: LocalIssuer;
-
-beforeAll(async () => {
-  issuer = await LocalIssuer.start();
-});
-afterAll(async () => {
-  await issuer.close();
-});
-beforeEach(() => {
-  issuer.requests.length = 0;
-  issuer.answer(INTROSPECT, { status: 200, body: { active: false } });
-});
+const issuer = useLocalIssuer();
 
 function config(overrides: Partial<SmartConfig> = {}): SmartConfig {
   return {

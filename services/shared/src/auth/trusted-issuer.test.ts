@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { LocalIssuer, nowSeconds } from '../../../../tests/support/local-issuer.js';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { useLocalIssuer, nowSeconds } from '../../../../tests/support/local-issuer.js';
 import { IssuerUnavailableError } from './issuer-metadata.js';
 import { TEST_AUDIENCE } from '../../../../tests/support/test-audience.js';
 import { verifyJwtAccessToken } from './jwt-access-token.js';
@@ -8,18 +8,8 @@ import { DEFAULT_ISSUER_OPTIONS, TrustedIssuer } from './trusted-issuer.js';
 const OPENID = '/auth/.well-known/openid-configuration';
 const SMART = '/auth/.well-known/smart-configuration';
 
-let issuer: LocalIssuer;
+const issuer = useLocalIssuer();
 
-beforeAll(async () => {
-  issuer = await LocalIssuer.start();
-});
-afterAll(async () => {
-  await issuer.close();
-});
-beforeEach(() => {
-  issuer.requests.length = 0;
-  issuer.answer(OPENID, () => ({ status: 200, body: issuer.metadata() }));
-});
 afterEach(() => {
   jest.restoreAllMocks();
 });
