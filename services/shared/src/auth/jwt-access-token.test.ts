@@ -11,7 +11,7 @@ import {
 } from './jwt-access-token.js';
 import { TrustedIssuer } from './trusted-issuer.js';
 
-const issuer = useLocalIssuer();
+const issuer = useLocalIssuer(['RS256', 'RS384', 'ES256', 'ES384']);
 let trusted: TrustedIssuer;
 
 beforeEach(() => {
@@ -120,7 +120,7 @@ describe('verifyJwtAccessToken', () => {
   );
 
   it('when the token is signed with a key the issuer does not publish, then it is refused as an unknown key', async () => {
-    const kid = await issuer.addKey('RS256', { published: false });
+    const kid = await issuer.addKey('ES256', { published: false });
     expect(await outcomeOf(await issuer.sign(claims(), { kid }))).toEqual([
       'unknown_key',
       'The access token is signed with a key its issuer does not publish',

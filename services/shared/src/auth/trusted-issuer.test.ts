@@ -72,7 +72,7 @@ describe('TrustedIssuer', () => {
   it('when a token names a key the JWKS lacks and the cooldown is over, then the JWKS is fetched again', async () => {
     const trusted = new TrustedIssuer(issuer.url, { ...DEFAULT_ISSUER_OPTIONS, jwksCooldownMs: 0 });
     await verify(trusted);
-    const kid = await issuer.addKey('RS256');
+    const kid = await issuer.addKey('ES256');
     await expect(verify(trusted, kid)).resolves.toMatchObject({ iss: issuer.url });
     expect(issuer.paths().filter((path) => path === '/auth/jwks')).toHaveLength(2);
   });
@@ -80,7 +80,7 @@ describe('TrustedIssuer', () => {
   it('when a token names an unknown key within the cooldown, then the JWKS is not fetched again', async () => {
     const trusted = new TrustedIssuer(issuer.url, { ...DEFAULT_ISSUER_OPTIONS, jwksCooldownMs: 60_000 });
     await verify(trusted);
-    const kid = await issuer.addKey('RS256');
+    const kid = await issuer.addKey('ES256');
     await expect(verify(trusted, kid)).rejects.toMatchObject({ reason: 'unknown_key' });
     expect(issuer.paths().filter((path) => path === '/auth/jwks')).toHaveLength(1);
   });
