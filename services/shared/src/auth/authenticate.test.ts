@@ -93,6 +93,7 @@ describe('isOpenRoute', () => {
     '/x/healthz',
     '/healthz/x',
     '/readyzz',
+    '/x/readyz',
     '/x/.well-known/y',
     '/.well-known',
     '/fhir/metadata/x',
