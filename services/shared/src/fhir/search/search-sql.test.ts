@@ -202,6 +202,11 @@ describe('whereClause', () => {
     ['2024-13', 'authored-on must be a FHIR date or dateTime, optionally prefixed (eq, ne, lt, gt, le, ge)'],
     ['gt', 'authored-on must be a FHIR date or dateTime, optionally prefixed (eq, ne, lt, gt, le, ge)'],
     ['G2024', 'authored-on must be a FHIR date or dateTime, optionally prefixed (eq, ne, lt, gt, le, ge)'],
+    ['x2024', 'authored-on must be a FHIR date or dateTime, optionally prefixed (eq, ne, lt, gt, le, ge)'],
+    [
+      '2024-03-05ab',
+      'authored-on must be a FHIR date or dateTime, optionally prefixed (eq, ne, lt, gt, le, ge)',
+    ],
   ])('when authored-on=%s is searched, then 400: %s', (value, text) => {
     expect(refusal(() => filter('authored-on', value))).toEqual([400, text]);
   });
