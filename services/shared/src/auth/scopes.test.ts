@@ -29,6 +29,14 @@ describe('parseScope', () => {
     'clinic/Task.r',
     'user/task.r',
     'user/Task.read?category=x',
+    'user/*.read?category=x',
+    'xuser/Task.r',
+    'user/Task.rx',
+    'user/A.r',
+    `user/A${'b'.repeat(64)}.r`,
+    'user/Task.rs?&',
+    'user/Task.cruds?',
+    'user/Task1.r',
   ])('when the malformed scope %s is parsed, then it grants nothing', (raw) => {
     expect(parseScope(raw)).toBeUndefined();
   });
@@ -41,6 +49,21 @@ describe('parseScope', () => {
     expect(scope?.resourceType).toBe('Observation');
     expect(scope?.restriction).toEqual([
       ['category', 'http://terminology.hl7.org/CodeSystem/observation-category|survey'],
+    ]);
+  });
+
+  it.each([
+    ['user/Ab.r', 'user', 'Ab'],
+    [`system/A${'b'.repeat(63)}.r`, 'system', `A${'b'.repeat(63)}`],
+    ['patient/*.r', 'patient', '*'],
+  ])('when %s is parsed, then its context is %s and its type %s', (raw, context, resourceType) => {
+    expect(parseScope(raw)).toEqual({ raw, context, resourceType, actions: new Set(['r']), restriction: [] });
+  });
+
+  it('when a granular scope holds several parameters, then each becomes a pair of the restriction', () => {
+    expect(parseScope('user/Task.rs?status=active&code=a|b')?.restriction).toEqual([
+      ['status', 'active'],
+      ['code', 'a|b'],
     ]);
   });
 });

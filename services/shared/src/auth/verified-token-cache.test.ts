@@ -50,4 +50,35 @@ describe('VerifiedTokenCache', () => {
     cache.remember('third', '3', undefined);
     expect([cache.get('first'), cache.get('second'), cache.get('third')]).toEqual([undefined, '2', '3']);
   });
+
+  it('when an expired entry was looked up, then it no longer takes a place in a full cache', () => {
+    const cache = new VerifiedTokenCache<string>(60_000, 2);
+    cache.remember('long', 'kept', undefined);
+    cache.remember('short', 'gone', seconds(START) + 10);
+    jest.setSystemTime(START + 10_000);
+    expect(cache.get('short')).toBeUndefined();
+    cache.remember('new', 'added', undefined);
+    expect([cache.get('long'), cache.get('new')]).toEqual(['kept', 'added']);
+  });
+
+  it('when no limits are given, then an entry lasts a minute', () => {
+    const cache = new VerifiedTokenCache<string>();
+    cache.remember('token', 'context', undefined);
+    jest.setSystemTime(START + 59_999);
+    expect(cache.get('token')).toBe('context');
+    jest.setSystemTime(START + 60_000);
+    expect(cache.get('token')).toBeUndefined();
+  });
+
+  it('when no limits are given, then the cache holds 10,000 entries', () => {
+    const cache = new VerifiedTokenCache<number>();
+    for (let i = 0; i <= 10_000; i++) {
+      cache.remember(`token-${i}`, i, undefined);
+    }
+    expect([cache.get('token-0'), cache.get('token-1'), cache.get('token-10000')]).toEqual([
+      undefined,
+      1,
+      10_000,
+    ]);
+  });
 });

@@ -25,7 +25,8 @@ export function parseFhirDate(value: string): DateRange | undefined {
     return utcRange(Date.UTC(y, 0, 1), Date.UTC(y + 1, 0, 1));
   }
   const m = Number(month) - 1;
-  if (m > 11) {
+  // Month 00 would otherwise read as December of the year before.
+  if (m < 0 || m > 11) {
     return undefined;
   }
   if (day === undefined) {

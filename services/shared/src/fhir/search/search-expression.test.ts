@@ -94,6 +94,9 @@ describe('compileSearchExpression', () => {
     },
   );
 
+  // Where @medplum/core's resolve() is looser than a FHIR reference (it also takes `Patient/p 1`
+  // or `Patient/p-1/extra` for a Patient), the compiled filter keeps to the documented forms:
+  // `Type/id` with a FHIR id, optionally versioned, at the start or after a slash, or `Type?criteria`.
   it.each([
     ['Patient/p-1', true],
     ['Patient/p-1/_history/3', true],
@@ -104,6 +107,24 @@ describe('compileSearchExpression', () => {
     ['https://ehr.example/fhir/Group/g-1', false],
     ['#contained', false],
     ['urn:uuid:0d5b4a3c-1f0e-4c55-9a4b-9b9a7a0c1d2e', false],
+    ['xPatient/p-1', false],
+    ['Patient/p-1/extra', false],
+    ['Patient/p-1/_history/3/extra', false],
+    ['Patient/p-1/_history/', false],
+    [`Patient/${'a'.repeat(64)}`, true],
+    [`Patient/${'a'.repeat(65)}`, false],
+    [`Patient/p-1/_history/${'1'.repeat(64)}`, true],
+    [`Patient/p-1/_history/${'1'.repeat(65)}`, false],
+    ['Patient/p 1', false],
+    ['Patient/', false],
+    ['P/p-1', false],
+    ['patient/p-1', false],
+    ['Patient1/p-1', false],
+    ['https://ehr.example/fhir/xPatient/p-1', false],
+    ['https://ehr.example/Patient/p-1', true],
+    ['Patient?identifier=x', true],
+    ['Patient?', true],
+    ['xPatient?identifier=x', false],
   ])('when a subject reference is %s, then patient selects it: %s', (reference, selected) => {
     const patient = compileSearchExpression('ServiceRequest.subject.where(resolve() is Patient)');
     const found = patient(toTypedValue({ ...SERVICE_REQUEST, subject: { reference } }));
@@ -115,5 +136,19 @@ describe('compileSearchExpression', () => {
   it('when an expression is not a member path, then it is evaluated as FHIRPath', () => {
     const values = compileSearchExpression("ServiceRequest.identifier.where(system = 'urn:placer').value");
     expect(comparable(values(toTypedValue(SERVICE_REQUEST)))).toEqual([{ type: 'string', value: 'A-1' }]);
+  });
+
+  it.each([
+    'ServiceRequest.requester | ServiceRequest.subject',
+    'ServiceRequest.subject.where(resolve() is Patient).reference',
+    'ServiceRequest.subject.reference',
+    'ServiceRequest.performer.where(resolve() is Organization)',
+    '(ServiceRequest.subject)',
+    'ServiceRequest.subject.where(resolve() is Patient) | ServiceRequest.requester',
+  ])('when %s is compiled, then it selects what evaluating the FHIRPath selects', (expression) => {
+    const typed = toTypedValue(SERVICE_REQUEST);
+    const expected = comparable(evalFhirPathTyped(parseFhirPath(expression), [typed]));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(comparable(compileSearchExpression(expression)(typed))).toEqual(expected);
   });
 });
