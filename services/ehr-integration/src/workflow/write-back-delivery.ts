@@ -42,9 +42,10 @@ export class WriteBackDeliverer {
     private readonly logger: Logger,
     private readonly random: () => number = Math.random,
   ) {
-    // Longer than one write can take: a token request, the call and its one retry after a 401
-    // (a second token request), each bounded by the connection's timeout.
-    this.leaseSeconds = Math.ceil((client.connection.requestTimeoutMs * 4) / 1000);
+    // Longer than one write can take, each request bounded by the connection's timeout: a token
+    // request, the EHR Task's read and update (the longest write), and one retry after a 401
+    // with a new token.
+    this.leaseSeconds = Math.ceil((client.connection.requestTimeoutMs * 6) / 1000);
   }
 
   get connectionId(): string {
