@@ -1,16 +1,19 @@
-import type { Appointment, Encounter, Resource } from '@medplum/fhirtypes';
+import type { Appointment, Encounter, Reference, Resource } from '@medplum/fhirtypes';
 import { markRedacted } from '@peerbridge/shared';
 import { SESSION_NOTE_EXTENSION, SESSION_TOPIC_EXTENSION } from './codes.js';
 
 /** What is said in a session: its topics and note. Date, mode and attendance are not. */
 const SESSION_CONTENT = new Set([SESSION_TOPIC_EXTENSION, SESSION_NOTE_EXTENSION]);
 
+/** The referral (ServiceRequest id) a `basedOn` reference names, if it names one. */
+function referralIdOf(reference: Reference): string | undefined {
+  const [type, id] = reference.reference?.split('/').slice(-2) ?? [];
+  return type === 'ServiceRequest' && id ? id : undefined;
+}
+
 /** The referrals (ServiceRequest ids) a session's Encounter or Appointment is based on. */
 export function referralsOfSession(resource: Encounter | Appointment): string[] {
-  return (resource.basedOn ?? []).flatMap((reference) => {
-    const [type, id] = reference.reference?.split('/').slice(-2) ?? [];
-    return type === 'ServiceRequest' && id ? [id] : [];
-  });
+  return (resource.basedOn ?? []).flatMap((reference) => referralIdOf(reference) ?? []);
 }
 
 /**
@@ -60,9 +63,10 @@ export function otherAttendeesRedaction(patient: string, referrals: ReadonlySet<
       const actor = p.actor?.reference ?? '';
       return !/(^|\/)Patient\/[^/]+$/.test(actor) || actor === patient;
     });
-    const basedOn = (appointment.basedOn ?? []).filter((reference) =>
-      referralsOfSession({ ...appointment, basedOn: [reference] }).every((id) => referrals.has(id)),
-    );
+    const basedOn = (appointment.basedOn ?? []).filter((reference) => {
+      const id = referralIdOf(reference);
+      return id === undefined || referrals.has(id);
+    });
     if (
       participant.length === (appointment.participant ?? []).length &&
       basedOn.length === (appointment.basedOn ?? []).length
