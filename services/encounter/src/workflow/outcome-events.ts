@@ -1,25 +1,13 @@
-import type { Resource } from '@medplum/fhirtypes';
-import { appendEvent, newEvent, type Queryable } from '@peerbridge/shared';
-import { ENCOUNTER_SCHEMA } from './session-events.js';
+import type { CarryingEvent } from '@peerbridge/shared';
 
 /**
  * `outcome.recorded`: a completed QuestionnaireResponse was stored, with the Observations of its
- * score (none when it could not be scored). It carries them, so a consumer (the EHR write-back)
- * needs no read back.
+ * score (none when it could not be scored). It is written in the same statement as they are
+ * (Repository.createAll) and carries them, so a consumer (the EHR write-back) needs no read back.
  */
-export async function emitOutcomeRecorded(
-  tx: Queryable,
-  questionnaireResponseId: string,
-  resources: readonly Resource[],
-): Promise<void> {
-  await appendEvent(
-    tx,
-    ENCOUNTER_SCHEMA,
-    newEvent({
-      type: 'outcome.recorded',
-      aggregate: { type: 'questionnaire-response', id: questionnaireResponseId },
-      resources,
-      carryResources: true,
-    }),
-  );
+export function outcomeRecorded(questionnaireResponseId: string): CarryingEvent {
+  return {
+    type: 'outcome.recorded',
+    aggregate: { type: 'questionnaire-response', id: questionnaireResponseId },
+  };
 }

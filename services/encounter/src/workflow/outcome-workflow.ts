@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type {
   Encounter,
   Observation,
@@ -5,6 +6,7 @@ import type {
   PractitionerRole,
   QuestionnaireResponse,
   Reference,
+  Resource,
 } from '@medplum/fhirtypes';
 import {
   badRequest,
@@ -33,7 +35,7 @@ import { scoreResponse, type ScoredResponse, type ScoringResult } from '../domai
 import { scoringIssues } from '../domain/scoring-problem.js';
 import { careTeamOfReferral, findRosterMember } from '../store/care-team-view.js';
 import { findSession } from '../store/session-tables.js';
-import { emitOutcomeRecorded } from './outcome-events.js';
+import { outcomeRecorded } from './outcome-events.js';
 
 /** What was stored for one response. */
 export interface StoredOutcome {
@@ -89,34 +91,33 @@ export class OutcomeWorkflow {
         })),
       );
     }
-    return this.db.transaction(async (tx) => {
-      const team = await careTeamOfReferral(tx, request.referralId);
-      if (!team) {
-        throw notFound(`Referral ${request.referralId} has no care team in the program`, 'referralId');
-      }
-      if (
-        role.kind === 'peer-supporter' &&
-        (team.status !== 'active' || team.peerSupporterId !== role.practitionerId)
-      ) {
-        throw forbidden(`The patient of referral ${request.referralId} is not on your caseload`);
-      }
-      const encounter = request.sessionId
-        ? await this.sessionEncounter(tx, request.sessionId, request.referralId)
-        : undefined;
-      const author = await this.authorOf(tx, repo, role);
-      const response: QuestionnaireResponse = {
-        resourceType: 'QuestionnaireResponse',
-        questionnaire: `${instrument.canonical}|${instrument.version}`,
-        status: 'completed',
-        subject: { reference: team.patient },
-        basedOn: [{ reference: `ServiceRequest/${request.referralId}` }],
-        ...(encounter ? { encounter } : {}),
-        authored,
-        ...(author ? { author } : {}),
-        item,
-      };
-      return this.store(tx, repo, instrument, response, result);
-    });
+    // Reads only, outside a transaction: store() writes what follows from them atomically.
+    const team = await careTeamOfReferral(this.db, request.referralId);
+    if (!team) {
+      throw notFound(`Referral ${request.referralId} has no care team in the program`, 'referralId');
+    }
+    if (
+      role.kind === 'peer-supporter' &&
+      (team.status !== 'active' || team.peerSupporterId !== role.practitionerId)
+    ) {
+      throw forbidden(`The patient of referral ${request.referralId} is not on your caseload`);
+    }
+    const encounter = request.sessionId
+      ? await this.sessionEncounter(request.sessionId, request.referralId)
+      : undefined;
+    const author = await this.authorOf(repo, role);
+    const response: QuestionnaireResponse = {
+      resourceType: 'QuestionnaireResponse',
+      questionnaire: `${instrument.canonical}|${instrument.version}`,
+      status: 'completed',
+      subject: { reference: team.patient },
+      basedOn: [{ reference: `ServiceRequest/${request.referralId}` }],
+      ...(encounter ? { encounter } : {}),
+      authored,
+      ...(author ? { author } : {}),
+      item,
+    };
+    return this.store(undefined, repo, instrument, response, result);
   }
 
   /**
@@ -145,65 +146,75 @@ export class OutcomeWorkflow {
     if (!response.subject?.reference?.startsWith('Patient/')) {
       throw unprocessable('An outcome questionnaire is about one patient', 'QuestionnaireResponse.subject');
     }
-    const result = scoreResponse(instrument, response);
-    const store = (tx: Queryable) => this.store(tx, repo, instrument, response, result);
-    return q ? store(q) : this.db.transaction(store);
+    return this.store(q, repo, instrument, response, scoreResponse(instrument, response));
   }
 
+  /**
+   * The response, the Observations of its score and `outcome.recorded` are one statement
+   * (Repository.createAll), atomic without a transaction; when item 9 raises a safety concern,
+   * its Flag and alert are written in one transaction with them (in `q` when the caller holds one).
+   */
   private async store(
-    tx: Queryable,
+    q: Queryable | undefined,
     repo: Repository,
     instrument: Instrument,
     response: QuestionnaireResponse,
     result: ScoringResult,
   ): Promise<StoredOutcome> {
-    const stored = (await repo.create(response, { q: tx })) as QuestionnaireResponse & { id: string };
-    const reference: Reference<QuestionnaireResponse> = { reference: `QuestionnaireResponse/${stored.id}` };
-    const observations: Observation[] = [];
-    if (result.kind === 'scored') {
-      const basedOn = (stored.basedOn ?? []).filter((ref) => ref.reference?.startsWith('ServiceRequest/'));
-      for (const observation of toOutcomeObservations(instrument, result, {
-        subject: stored.subject as NonNullable<Observation['subject']>,
-        // A Device may author a response but not perform an Observation: it is then left out.
-        ...(stored.author && !stored.author.reference?.startsWith('Device/')
-          ? { performer: [stored.author as Reference<PractitionerRole>] }
-          : {}),
-        effective: stored.authored!,
-        questionnaireResponse: reference,
-        ...(stored.encounter ? { encounter: stored.encounter } : {}),
-      })) {
-        observations.push(
-          await repo.create({ ...observation, ...(basedOn.length ? { basedOn } : {}) }, { q: tx }),
-        );
-      }
-    }
-    const concern = phq9SafetyConcern(result.item9, {
-      patient: stored.subject!.reference!,
-      questionnaireResponse: reference,
-      ...(stored.author ? { raisedBy: stored.author } : {}),
-      ...(stored.encounter ? { encounter: stored.encounter } : {}),
-    });
-    if (concern) {
-      await this.safety.raise(tx, repo, concern);
-    }
-    await emitOutcomeRecorded(tx, stored.id, [stored, ...observations]);
-    return {
-      instrument,
-      questionnaireResponse: stored,
-      observations,
-      ...(result.kind === 'scored' ? { scored: result } : {}),
-      safetyFlagRaised: concern !== undefined,
-      issues: result.kind === 'unscorable' ? scoringIssues(result.problems, 'warning') : [],
+    const questionnaireResponse = { ...response, id: randomUUID() };
+    const reference: Reference<QuestionnaireResponse> = {
+      reference: `QuestionnaireResponse/${questionnaireResponse.id}`,
     };
+    const basedOn = (response.basedOn ?? []).filter((ref) => ref.reference?.startsWith('ServiceRequest/'));
+    const observations =
+      result.kind === 'scored'
+        ? toOutcomeObservations(instrument, result, {
+            subject: response.subject as NonNullable<Observation['subject']>,
+            // A Device may author a response but not perform an Observation: it is then left out.
+            ...(response.author && !response.author.reference?.startsWith('Device/')
+              ? { performer: [response.author as Reference<PractitionerRole>] }
+              : {}),
+            effective: response.authored!,
+            questionnaireResponse: reference,
+            ...(response.encounter ? { encounter: response.encounter } : {}),
+          }).map((observation) => ({
+            ...observation,
+            id: randomUUID(),
+            ...(basedOn.length ? { basedOn } : {}),
+          }))
+        : [];
+    const concern = phq9SafetyConcern(result.item9, {
+      patient: response.subject!.reference!,
+      questionnaireResponse: reference,
+      ...(response.author ? { raisedBy: response.author } : {}),
+      ...(response.encounter ? { encounter: response.encounter } : {}),
+    });
+    const write = async (tx: Queryable | undefined) => {
+      const [stored, ...storedObservations] = await repo.createAll<Resource & { id: string }>(
+        [questionnaireResponse, ...observations],
+        { q: tx, event: outcomeRecorded(questionnaireResponse.id) },
+      );
+      if (concern) {
+        await this.safety.raise(tx!, repo, concern);
+      }
+      return {
+        instrument,
+        questionnaireResponse: stored as QuestionnaireResponse & { id: string },
+        observations: storedObservations as Observation[],
+        ...(result.kind === 'scored' ? { scored: result } : {}),
+        safetyFlagRaised: concern !== undefined,
+        issues: result.kind === 'unscorable' ? scoringIssues(result.problems, 'warning') : [],
+      };
+    };
+    return concern && !q ? this.db.transaction(write) : write(q);
   }
 
   /** The patient's own Encounter of the session (a group's attendee has one of their own). */
   private async sessionEncounter(
-    tx: Queryable,
     sessionId: string,
     referralId: string,
   ): Promise<Reference<Encounter> | undefined> {
-    const session = await findSession(tx, sessionId);
+    const session = await findSession(this.db, sessionId);
     if (!session) {
       throw notFound(`Session ${sessionId} not found`, 'sessionId');
     }
@@ -216,7 +227,6 @@ export class OutcomeWorkflow {
 
   /** The peer supporter's PractitionerRole, or a coordinator's; a system client: none. */
   private async authorOf(
-    tx: Queryable,
     repo: Repository,
     role: CallerRole,
   ): Promise<Reference<PractitionerRole> | undefined> {
@@ -224,7 +234,7 @@ export class OutcomeWorkflow {
       return { reference: `PractitionerRole/${role.roleId}` };
     }
     const practitionerId = ownPractitionerId(repo.caller.fhirUser, this.baseUrl);
-    const member = practitionerId ? await findRosterMember(tx, practitionerId) : undefined;
+    const member = practitionerId ? await findRosterMember(this.db, practitionerId) : undefined;
     return member ? { reference: `PractitionerRole/${member.roleId}` } : undefined;
   }
 }

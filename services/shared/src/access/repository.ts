@@ -9,7 +9,12 @@ import type { Database, Queryable } from '../db/database.js';
 import { OperationOutcomeError } from '../errors/operation-outcome-error.js';
 import type { ResourceDefinition } from '../fhir/resource-definition.js';
 import type { SearchRequest } from '../fhir/search/search-request.js';
-import type { ResourceStore, SearchResult, StoredVersion } from '../fhir/store/resource-store.js';
+import type {
+  CarryingEvent,
+  ResourceStore,
+  SearchResult,
+  StoredVersion,
+} from '../fhir/store/resource-store.js';
 import type { ResourceValidator } from '../fhir/validation/resource-validator.js';
 
 export interface AccessOptions {
@@ -136,6 +141,23 @@ export class Repository {
     const access = await this.access(resource.resourceType, 'c', options.partOf, options.q);
     access.assertWritable(resource);
     return this.store.create(this.valid(resource), options.q, options.id);
+  }
+
+  /**
+   * New resources written together under ids the service chose (a QuestionnaireResponse and the
+   * Observations derived from it), each checked and validated as `create` does, with the outbox
+   * event that names and carries them when given: all are stored, in one statement, or none.
+   */
+  async createAll<T extends Resource & { id: string }>(
+    resources: readonly T[],
+    options: AccessOptions & { event?: CarryingEvent } = {},
+  ): Promise<T[]> {
+    for (const resource of resources) {
+      const access = await this.access(resource.resourceType, 'c', options.partOf, options.q);
+      access.assertWritable(resource);
+      this.valid(resource);
+    }
+    return this.store.createAll(resources, options.q, options.event);
   }
 
   /**

@@ -8,7 +8,15 @@ import { indexRowsFor, type IndexRows } from '../search/index-rows.js';
 import { orderByClause, whereClause } from '../search/search-sql.js';
 import type { AccessRestriction, SearchRequest } from '../search/search-request.js';
 import { SqlParams } from '../search/sql-params.js';
+import { newEvent } from '../../events/domain-event.js';
+import { createAllStatement } from './create-all-statement.js';
 import { writeStatement } from './write-statement.js';
+
+/** An event about resources written together, which it names and carries (newEvent). */
+export interface CarryingEvent {
+  readonly type: string;
+  readonly aggregate: { readonly type: string; readonly id: string };
+}
 
 export interface StoredVersion {
   readonly versionId: number;
@@ -63,6 +71,28 @@ export class ResourceStore {
     id: string = randomUUID(),
   ): Promise<T> {
     return this.writeVersion(q, { ...resource, id }, 1);
+  }
+
+  /**
+   * New resources written together, each under the id the service chose (unused), with their
+   * index rows and, when `event` is given, the outbox event that names and carries exactly these
+   * resources: one statement, so all of them are stored or none is, even outside a transaction.
+   */
+  async createAll<T extends Resource & { id: string }>(
+    resources: readonly T[],
+    q: Queryable = this.db,
+    event?: CarryingEvent,
+  ): Promise<T[]> {
+    const lastUpdated = new Date().toISOString();
+    const stored = resources.map((resource) => stamped(resource, 1, lastUpdated));
+    const statement = createAllStatement(
+      this.schema,
+      stored.map((resource) => ({ resource, rows: this.indexRows(resource) })),
+      lastUpdated,
+      event && newEvent({ ...event, resources: stored, carryResources: true }),
+    );
+    await q.query(statement.sql, statement.values, statement.name);
+    return stored;
   }
 
   async read(resourceType: string, id: string, q: Queryable = this.db): Promise<Resource> {
@@ -342,28 +372,26 @@ export class ResourceStore {
   }
 
   private async writeVersion<T extends Resource>(q: Queryable, resource: T, versionId: number): Promise<T> {
+    const lastUpdated = new Date().toISOString();
+    const stored = stamped(resource, versionId, lastUpdated);
+    await this.writeRow(
+      q,
+      stored.resourceType,
+      stored.id!,
+      versionId,
+      lastUpdated,
+      stored,
+      this.indexRows(stored),
+    );
+    return stored;
+  }
+
+  private indexRows(resource: Resource): IndexRows {
     const definition = this.definitions.get(resource.resourceType);
     if (!definition) {
       throw new Error(`No resource definition for ${resource.resourceType}`);
     }
-    const lastUpdated = new Date().toISOString();
-    const { resourceType, id, meta, ...rest } = resource;
-    const stored = {
-      resourceType,
-      id,
-      meta: { ...meta, versionId: String(versionId), lastUpdated },
-      ...rest,
-    } as unknown as T;
-    await this.writeRow(
-      q,
-      resourceType,
-      id!,
-      versionId,
-      lastUpdated,
-      stored,
-      indexRowsFor(stored, definition, this.baseUrl),
-    );
-    return stored;
+    return indexRowsFor(resource, definition, this.baseUrl);
   }
 
   /**
@@ -399,6 +427,17 @@ export class ResourceStore {
 }
 
 const EMPTY_ROWS: IndexRows = { tokens: [], references: [], dates: [], strings: [] };
+
+/** The resource as stored at versionId: resourceType, id and meta first, as FHIR JSON reads best. */
+function stamped<T extends Resource>(resource: T, versionId: number, lastUpdated: string): T {
+  const { resourceType, id, meta, ...rest } = resource;
+  return {
+    resourceType,
+    id,
+    meta: { ...meta, versionId: String(versionId), lastUpdated },
+    ...rest,
+  } as unknown as T;
+}
 
 /** JSONB reorders keys; put resourceType, id and meta first again, as FHIR JSON reads best. */
 function presented<T extends Resource>(content: T): T {

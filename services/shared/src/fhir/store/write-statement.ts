@@ -1,7 +1,7 @@
 import type { IndexRows } from '../search/index-rows.js';
 
 /** One search index table: its columns after (resource_type, id), with their array types. */
-interface IndexTable {
+export interface IndexTable {
   readonly table: string;
   /** Stands for the table in a statement's name. */
   readonly tag: string;
@@ -9,7 +9,7 @@ interface IndexTable {
   readonly values: (rows: IndexRows) => unknown[][];
 }
 
-const INDEX_TABLES: readonly IndexTable[] = [
+export const INDEX_TABLES: readonly IndexTable[] = [
   {
     table: 'search_token',
     tag: 'tok',
@@ -59,7 +59,7 @@ const INDEX_TABLES: readonly IndexTable[] = [
   },
 ];
 
-const VERSION_COLUMNS = 'resource_type, id, version_id, last_updated, deleted, content';
+export const VERSION_COLUMNS = 'resource_type, id, version_id, last_updated, deleted, content';
 
 export interface WriteStatement {
   /** The prepared statement's name: the same name always carries the same SQL. */
