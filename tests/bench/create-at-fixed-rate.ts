@@ -1,4 +1,4 @@
-import { combineFixedRate, type FixedRateResult } from './fixed-rate-result.js';
+import { combineFixedRate, summarizeFixedRate, type FixedRateResult } from './fixed-rate-result.js';
 import { LoadGenerator } from './load.js';
 import { alternate, type Measured, type ThroughputTarget, type Timing } from './throughput.js';
 
@@ -29,14 +29,18 @@ export async function measureCreateAtFixedRate(
   const requestsPerSecond = Math.round(FIXED_RATE_SHARE * baselineMaximum);
   const generator = LoadGenerator.start();
   try {
-    const create = (target: ThroughputTarget) => (seconds: number) =>
-      generator.runAtFixedRate({
+    const create = (target: ThroughputTarget) => async (seconds: number) => {
+      await target.longestStallMs?.();
+      const result = await generator.runAtFixedRate({
         baseUrl: target.baseUrl,
         token: target.token,
         requests: { kind: 'create', path: target.createPath },
         pace: { kind: 'fixed-rate', requestsPerSecond },
         seconds,
       });
+      const longestServerStallMs = await target.longestStallMs?.();
+      return summarizeFixedRate(result.runs.map((run) => ({ ...run, longestServerStallMs })));
+    };
     const [ourCreate, baselineCreate] = await alternate(
       [create(ours), create(baseline)],
       timing,

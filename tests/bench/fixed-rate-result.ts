@@ -21,10 +21,15 @@ export interface FixedRateResult {
   readonly requests: number;
   readonly maxSendDelayMs: number;
   readonly timeouts: number;
-  readonly runs: readonly FixedRateRawResult[];
+  /** The server's longest event-loop stall during the runs, when it was asked. */
+  readonly longestServerStallMs: number | undefined;
+  readonly runs: readonly Round[];
 }
 
-export function summarizeFixedRate(runs: readonly FixedRateRawResult[]): FixedRateResult {
+/** One schedule's figures, with the server's longest event-loop stall while it ran. */
+export type Round = FixedRateRawResult & { readonly longestServerStallMs?: number };
+
+export function summarizeFixedRate(runs: readonly Round[]): FixedRateResult {
   const latencies = runs.flatMap((run) => run.latenciesMs).sort((a, b) => a - b);
   const seconds = runs.reduce((total, run) => total + run.seconds, 0);
   const requestedPerSecond = runs[0]!.requestsPerSecond;
@@ -40,6 +45,9 @@ export function summarizeFixedRate(runs: readonly FixedRateRawResult[]): FixedRa
     requests: latencies.length,
     maxSendDelayMs: Math.max(...runs.map((run) => run.maxSendDelayMs)),
     timeouts,
+    longestServerStallMs: runs.every((run) => run.longestServerStallMs === undefined)
+      ? undefined
+      : Math.max(...runs.map((run) => run.longestServerStallMs ?? 0)),
     runs,
   };
 }

@@ -100,6 +100,13 @@ export function printCreateAtFixedRate(run: FixedRateRun): boolean {
       `  * the server did not keep the rate in that round (answered < ${pct(KEPT_RATE_SHARE)} of it on schedule)`,
     );
   }
+  write(
+    "  Each round's longest event-loop stall in the server's own thread, ms (a stall in PostgreSQL or the network is not in it):",
+  );
+  for (const [name, { rounds }] of rows) {
+    const stalls = rounds.map(({ result }) => result.longestServerStallMs?.toFixed(0) ?? '?');
+    write(`    ${name.padEnd(17)}  ${stalls.join('  ')}`);
+  }
   const sendDelay = Math.max(...rows.map(([, { all }]) => all.maxSendDelayMs));
   write(
     `  The load generator sent requests up to ${ms(sendDelay)} ms late; that delay counts in their latency.`,

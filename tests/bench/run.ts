@@ -185,6 +185,7 @@ function peerbridgeTarget(server: ServerThread, databaseUrl: string): Throughput
     token,
     createPath: '/fhir/ServiceRequest',
     readPath: (id) => `/fhir/ServiceRequest/${id}`,
+    longestStallMs: () => server.longestStallMs(),
     createdIds: () =>
       ids(databaseUrl, `SELECT id FROM referral.resource WHERE resource_type = 'ServiceRequest' LIMIT 2000`),
   };
@@ -195,6 +196,7 @@ function baselineTarget(server: ServerThread, databaseUrl: string): ThroughputTa
     baseUrl: server.baseUrl,
     createPath: '/items',
     readPath: (id) => `/items/${id}`,
+    longestStallMs: () => server.longestStallMs(),
     createdIds: () => ids(databaseUrl, 'SELECT id FROM baseline_item LIMIT 2000'),
   };
 }

@@ -4,6 +4,8 @@ import type { ServerWorkerData } from './server-worker.js';
 
 export interface ServerThread {
   readonly baseUrl: string;
+  /** The longest the server's event loop was held up since the last call (or since it started). */
+  longestStallMs(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -21,6 +23,11 @@ export async function startServerThread(data: ServerWorkerData): Promise<ServerT
   ])) as [{ port: number }];
   return {
     baseUrl: `http://127.0.0.1:${message.port}`,
+    async longestStallMs() {
+      worker.postMessage('longest-stall');
+      const [answer] = (await once(worker, 'message')) as [{ longestStallMs: number }];
+      return answer.longestStallMs;
+    },
     async stop() {
       worker.postMessage('stop');
       await once(worker, 'message');

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { startBaseline } from './baseline-server.js';
 import { ALL_SERVICES } from '@peerbridge/gateway';
@@ -32,7 +33,16 @@ const server =
         data.services === 'plain-questionnaire-responses' ? [plainQuestionnaireResponses] : ALL_SERVICES,
       )
     : await startBaseline(data.databaseUrl, data.poolSize);
+// The longest the server's event loop was held up since the last ask: a stall inside this thread
+// (a garbage collection, synchronous work, the thread not being scheduled) shows here, one in
+// PostgreSQL or the network does not.
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
 parentPort!.on('message', (message) => {
+  if (message === 'longest-stall') {
+    parentPort!.postMessage({ longestStallMs: loopDelay.max / 1e6 });
+    loopDelay.reset();
+  }
   if (message === 'stop') {
     void server.close().then(() => parentPort!.postMessage({ stopped: true }));
   }

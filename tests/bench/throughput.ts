@@ -9,6 +9,8 @@ export interface ThroughputTarget {
   readonly createPath: string;
   readonly readPath: (id: string) => string;
   readonly createdIds: () => Promise<string[]>;
+  /** The server's longest event-loop stall since the last call (ServerThread.longestStallMs). */
+  readonly longestStallMs?: () => Promise<number>;
 }
 
 /** One measured round, and probeMachineSpeed() in milliseconds just before it. */
