@@ -106,15 +106,35 @@ function itemsOf(
   return [value];
 }
 
+type NamedElement = { element: InternalSchemaElement; type: string } | undefined;
+
+/** Choice-type names already resolved, per type's elements: resolving one walks every element. */
+const resolvedChoices = new WeakMap<Record<string, InternalSchemaElement>, Map<string, NamedElement>>();
+
 /** The element a JSON property names, resolving choice types: `valueString` is `value[x]` as string. */
-function elementNamed(
-  elements: Record<string, InternalSchemaElement>,
-  name: string,
-): { element: InternalSchemaElement; type: string } | undefined {
+function elementNamed(elements: Record<string, InternalSchemaElement>, name: string): NamedElement {
   if (Object.hasOwn(elements, name)) {
     const element = elements[name]!;
     return { element, type: element.type[0]!.code };
   }
+  let resolved = resolvedChoices.get(elements);
+  if (!resolved) {
+    resolved = new Map();
+    resolvedChoices.set(elements, resolved);
+  }
+  // Only names that resolve are kept, so that arbitrary unknown names sent by a client cannot grow
+  // the map.
+  if (resolved.has(name)) {
+    return resolved.get(name);
+  }
+  const found = choiceNamed(elements, name);
+  if (found) {
+    resolved.set(name, found);
+  }
+  return found;
+}
+
+function choiceNamed(elements: Record<string, InternalSchemaElement>, name: string): NamedElement {
   for (const [choice, element] of Object.entries(elements)) {
     if (!choice.endsWith('[x]') || !name.startsWith(choice.slice(0, -3))) {
       continue;
