@@ -56,6 +56,7 @@ export * from './app/run-server.js';
 export * from './app/main.js';
 export * from './events/domain-event.js';
 export * from './events/ehr-intake-contract.js';
+export * from './events/referral-contract.js';
 export * from './events/outbox.js';
 export * from './events/event-migrations.js';
 export * from './events/event-bus.js';

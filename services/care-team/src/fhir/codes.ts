@@ -105,9 +105,10 @@ export const CARE_TEAM_CATEGORY = {
 
 /**
  * Identifier system linking a CareTeam to its referral (value = the referral id), searchable
- * with CareTeam?identifier=…; required by the peerbridge-careteam profile (pb-careteam-1).
+ * with CareTeam?identifier=…; required by the peerbridge-careteam profile (pb-careteam-1). Its
+ * consumers read it from the shared referral contract.
  */
-export const REFERRAL_IDENTIFIER_SYSTEM = `${PEERBRIDGE_FHIR_BASE}/sid/referral`;
+export { REFERRAL_IDENTIFIER_SYSTEM } from '@peerbridge/shared';
 
 /**
  * Identifier system of a roster member's Practitioner (value = their roster id): a business

@@ -1,8 +1,8 @@
 import type { CareTeam } from '@medplum/fhirtypes';
+import { referralIdOfCareTeam } from '@peerbridge/shared';
 import type { components } from '../generated/care-team-api.js';
 import type { PeerSupporter, PeerSupporterProfile, RosterRole } from '../domain/peer-supporter.js';
 import { roleOf, type ParticipantRole } from '../fhir/care-team-resource.js';
-import { REFERRAL_IDENTIFIER_SYSTEM } from '../fhir/codes.js';
 import type { CaseloadRow } from '../store/care-team-tables.js';
 import type { SuggestionResult } from '../workflow/matching-workflow.js';
 
@@ -74,7 +74,7 @@ export function toApiCareTeam(team: CareTeam): Schemas['CareTeam'] {
   const current = participants.find((p) => p.role === 'peer-supporter' && !p.end);
   return {
     id: team.id!,
-    referralId: team.identifier?.find((i) => i.system === REFERRAL_IDENTIFIER_SYSTEM)?.value ?? '',
+    referralId: referralIdOfCareTeam(team) ?? '',
     status: team.status as Schemas['CareTeamStatus'],
     name: team.name ?? '',
     patient: team.subject?.reference ?? '',

@@ -10,7 +10,9 @@ import type {
   Task,
 } from '@medplum/fhirtypes';
 import {
+  consentReferenceOf,
   EHR_SERVICE_REQUEST_IDENTIFIER_SYSTEM,
+  referralIdOfCareTeam,
   type DomainEvent,
   type EhrConnection,
   type EventConsumer,
@@ -30,9 +32,6 @@ import { acceptedIntakeOf } from '../store/intake-tables.js';
 
 /** Session content: written back only for a referral that records consent to share it. */
 const SESSION_CONTENT = new Set(['Encounter', 'Procedure', 'QuestionnaireResponse', 'Observation']);
-
-/** The care-team service's identifier of a care team's referral. */
-const REFERRAL_IDENTIFIER_SYSTEM = 'https://peerbridge.org/fhir/sid/referral';
 
 /**
  * Puts what PeerBridge does for a referral taken in from an EHR in line for that EHR: the
@@ -110,9 +109,7 @@ async function learnReferral(
   if (!connectionId || !connections.has(connectionId) || !request.id || !request.subject.reference) {
     return;
   }
-  const consented = (request.supportingInfo ?? []).some((info) =>
-    /(^|\/)Consent\/[^/]+$/.test(info.reference ?? ''),
-  );
+  const consented = consentReferenceOf(request) !== undefined;
   const changed = await saveWriteBackReferral(tx, {
     referralId: request.id,
     connectionId,
@@ -145,11 +142,7 @@ async function referralOf(
     case 'Task':
       return byReferralId([serviceRequestId((resource as Task).focus?.reference)]);
     case 'CareTeam':
-      return byReferralId(
-        ((resource as CareTeam).identifier ?? [])
-          .filter((identifier) => identifier.system === REFERRAL_IDENTIFIER_SYSTEM)
-          .map((identifier) => identifier.value),
-      );
+      return byReferralId([referralIdOfCareTeam(resource as CareTeam)]);
     case 'Encounter':
     case 'QuestionnaireResponse':
       return byReferralId(

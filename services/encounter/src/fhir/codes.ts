@@ -45,4 +45,3 @@ export const REFERRER = {
 export const CARE_TEAM_COORDINATOR = { system: 'http://snomed.info/sct', code: '768821004' } as const;
 /** The program's Organization, as the referral and care-team services name it by default. */
 export const PROGRAM_ORGANIZATION = 'Organization/peer-support-program';
-export const REFERRAL_IDENTIFIER_SYSTEM = `${PEERBRIDGE_FHIR_BASE}/sid/referral`;

@@ -1,12 +1,6 @@
 import type { CareTeam, Practitioner, PractitionerRole } from '@medplum/fhirtypes';
-import type { EventConsumer } from '@peerbridge/shared';
-import {
-  CARE_TEAM_COORDINATOR,
-  PEER_SPECIALIST,
-  PROGRAM_COORDINATOR,
-  REFERRAL_IDENTIFIER_SYSTEM,
-  REFERRER,
-} from '../fhir/codes.js';
+import { referralIdOfCareTeam, type EventConsumer } from '@peerbridge/shared';
+import { CARE_TEAM_COORDINATOR, PEER_SPECIALIST, PROGRAM_COORDINATOR, REFERRER } from '../fhir/codes.js';
 import { saveCareTeam, saveRosterMember } from '../store/care-team-view.js';
 
 /**
@@ -36,7 +30,7 @@ export const careTeamEventsConsumer: EventConsumer = {
         const current = currentParticipant(team, PEER_SPECIALIST);
         await saveCareTeam(tx, {
           id: team.id!,
-          referralId: team.identifier?.find((i) => i.system === REFERRAL_IDENTIFIER_SYSTEM)?.value ?? '',
+          referralId: referralIdOfCareTeam(team) ?? '',
           patient: team.subject!.reference!,
           status: team.status!,
           peerSupporterId: current?.member?.reference?.split('/').at(-1),

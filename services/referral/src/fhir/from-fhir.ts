@@ -1,5 +1,5 @@
 import type { CodeableConcept, Reference, ServiceRequest, Task } from '@medplum/fhirtypes';
-import { badRequest, unprocessable } from '@peerbridge/shared';
+import { badRequest, consentReferenceOf, isReferenceTo, unprocessable } from '@peerbridge/shared';
 import {
   CONTACT_METHODS,
   MAX_NOTES_LENGTH,
@@ -21,7 +21,6 @@ import {
   PREFERRED_LANGUAGE_EXTENSION,
   REASON_CODE_SYSTEMS,
 } from './codes.js';
-import { isReferenceTo } from './references.js';
 
 /** A ServiceRequest is a peer support referral when its code carries SNOMED 461481000124109. */
 export function isPeerSupportReferral(serviceRequest: ServiceRequest): boolean {
@@ -71,7 +70,7 @@ export function referralDetailsFromServiceRequest(
   const method = extensionValue(sr, PREFERRED_CONTACT_METHOD_EXTENSION)?.valueCoding?.code;
   const time = extensionValue(sr, PREFERRED_CONTACT_TIME_EXTENSION)?.valueString;
   const program = sr.performer?.find((performer) => isReferenceTo(performer.reference, 'Organization'));
-  const consent = sr.supportingInfo?.find((info) => isReferenceTo(info.reference, 'Consent'));
+  const consent = consentReferenceOf(sr);
   const language = extensionValue(sr, PREFERRED_LANGUAGE_EXTENSION)?.valueCode;
   return {
     patient: {
@@ -101,7 +100,7 @@ export function referralDetailsFromServiceRequest(
           },
         }
       : {}),
-    ...(consent?.reference ? { consentReference: consent.reference } : {}),
+    ...(consent ? { consentReference: consent } : {}),
     doNotContact: sr.orderDetail?.some((detail) => hasCoding(detail, CONTACTING_SUBJECT_PROHIBITED)) ?? false,
     ...(notes ? { notes } : {}),
     ...(placer?.system && placer.value

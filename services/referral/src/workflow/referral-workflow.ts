@@ -1,5 +1,6 @@
 import type { CodeableConcept, ServiceRequest, Task } from '@medplum/fhirtypes';
 import {
+  isReferenceTo,
   notFound,
   parseSearchRequest,
   type Database,
@@ -14,7 +15,6 @@ import type { Actor, Referral, ReferralDetails, ReferralStatus, Transition } fro
 import { FULFILL } from '../fhir/codes.js';
 import { referralFromFhir } from '../fhir/from-fhir.js';
 import { omit } from '../fhir/omit.js';
-import { isReferenceTo } from '../fhir/references.js';
 import { TASK } from '../fhir/resource-definitions.js';
 import { toFhirServiceRequest, toFhirTask } from '../fhir/to-fhir.js';
 import {
