@@ -161,10 +161,9 @@ export class OutcomeWorkflow {
     response: QuestionnaireResponse,
     result: ScoringResult,
   ): Promise<StoredOutcome> {
-    const questionnaireResponse = { ...response, id: randomUUID() };
-    const reference: Reference<QuestionnaireResponse> = {
-      reference: `QuestionnaireResponse/${questionnaireResponse.id}`,
-    };
+    // Ids chosen here, so that the Observations can be derived from the response they are written with.
+    const responseId = randomUUID();
+    const reference: Reference<QuestionnaireResponse> = { reference: `QuestionnaireResponse/${responseId}` };
     const basedOn = (response.basedOn ?? []).filter((ref) => ref.reference?.startsWith('ServiceRequest/'));
     const observations =
       result.kind === 'scored'
@@ -178,9 +177,8 @@ export class OutcomeWorkflow {
             questionnaireResponse: reference,
             ...(response.encounter ? { encounter: response.encounter } : {}),
           }).map((observation) => ({
-            ...observation,
+            resource: { ...observation, ...(basedOn.length ? { basedOn } : {}) },
             id: randomUUID(),
-            ...(basedOn.length ? { basedOn } : {}),
           }))
         : [];
     const concern = phq9SafetyConcern(result.item9, {
@@ -190,9 +188,9 @@ export class OutcomeWorkflow {
       ...(response.encounter ? { encounter: response.encounter } : {}),
     });
     const write = async (tx: Queryable | undefined) => {
-      const [stored, ...storedObservations] = await repo.createAll<Resource & { id: string }>(
-        [questionnaireResponse, ...observations],
-        { q: tx, event: outcomeRecorded(questionnaireResponse.id) },
+      const [stored, ...storedObservations] = await repo.createAll<Resource>(
+        [{ resource: response, id: responseId }, ...observations],
+        { q: tx, event: outcomeRecorded(responseId) },
       );
       if (concern) {
         await this.safety.raise(tx!, repo, concern);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Observation, QuestionnaireResponse, Resource } from '@medplum/fhirtypes';
 import { openTestDatabase } from '../../../../tests/support/test-database.js';
 import { createValidator } from '../app/host.js';
@@ -11,6 +11,7 @@ import { EVENT_MIGRATIONS } from '../events/event-migrations.js';
 import { ALL_INTERACTIONS, defineResource } from '../fhir/resource-definition.js';
 import { parseSearchRequest } from '../fhir/search/search-request.js';
 import { FHIR_STORE_MIGRATIONS } from '../fhir/store/fhir-store-migrations.js';
+import type { NewResource } from '../fhir/store/resource-store.js';
 import { Repositories } from './repositories.js';
 
 // Repository.createAll: resources written together (a response and the Observations derived
@@ -30,6 +31,7 @@ const QUESTIONNAIRE_RESPONSE = defineResource({
 
 let db: Database;
 let repositories: Repositories;
+const validator = createValidator();
 beforeAll(async () => {
   db = await openTestDatabase();
   await migrateSchema(db, SCHEMA, [FHIR_STORE_MIGRATIONS, EVENT_MIGRATIONS]);
@@ -37,39 +39,42 @@ beforeAll(async () => {
     db,
     schema: SCHEMA,
     definitions: [OBSERVATION, QUESTIONNAIRE_RESPONSE],
-    validator: createValidator(),
+    validator,
     baseUrl: 'https://peerbridge.test',
   });
 });
 afterAll(() => db.close());
 
-type New<T extends Resource> = T & { id: string };
-
 /** A response about `patient` and two Observations derived from it; `observationPatient` for the second. */
-function outcome(patient: string, observationPatient = patient): New<Resource>[] {
-  const response: New<QuestionnaireResponse> = {
+function outcome(patient: string, observationPatient = patient): NewResource[] {
+  const responseId = randomUUID();
+  const response: QuestionnaireResponse = {
     resourceType: 'QuestionnaireResponse',
-    id: randomUUID(),
+    // A client's id is replaced by the one chosen for the resource.
+    id: 'chosen-by-a-client',
     status: 'completed',
     subject: { reference: `Patient/${patient}` },
     authored: '2026-11-30T10:00:00Z',
   };
-  const observation = (subject: string, code: string): New<Observation> => ({
+  const observation = (subject: string, code: string): Observation => ({
     resourceType: 'Observation',
-    id: randomUUID(),
     status: 'final',
     code: { coding: [{ system: 'http://loinc.org', code }] },
     subject: { reference: `Patient/${subject}` },
-    derivedFrom: [{ reference: `QuestionnaireResponse/${response.id}` }],
+    derivedFrom: [{ reference: `QuestionnaireResponse/${responseId}` }],
     valueQuantity: { value: 4, unit: '{score}', system: 'http://unitsofmeasure.org', code: '{score}' },
   });
-  return [response, observation(patient, '44261-6'), observation(observationPatient, '44260-8')];
+  return [
+    { resource: response, id: responseId },
+    { resource: observation(patient, '44261-6'), id: randomUUID() },
+    { resource: observation(observationPatient, '44260-8'), id: randomUUID() },
+  ];
 }
 
-async function storedIds(resources: readonly Resource[]): Promise<string[]> {
+async function storedIds(entries: readonly NewResource[]): Promise<string[]> {
   const rows = await db.query<{ id: string }>(
     `SELECT id FROM ${SCHEMA}.resource WHERE id = ANY($1::text[]) ORDER BY id`,
-    [resources.map((resource) => resource.id)],
+    [entries.map((entry) => entry.id)],
   );
   return rows.map((row) => row.id);
 }
@@ -100,7 +105,7 @@ describe('Repository.createAll', () => {
       event: { type: 'outcome.recorded', aggregate: { type: 'qr', id: response!.id } },
     });
 
-    expect(stored.map((resource) => resource.id)).toEqual(resources.map((resource) => resource.id));
+    expect(stored.map((resource) => resource.id)).toEqual(resources.map((entry) => entry.id));
     expect(stored.map((resource) => resource.meta?.versionId)).toEqual(['1', '1', '1']);
     expect(new Set(stored.map((resource) => resource.meta?.lastUpdated)).size).toBe(1);
     const repo = repositories.forSystem('reader');
@@ -154,10 +159,25 @@ describe('Repository.createAll', () => {
     expect(await storedIds(resources)).toEqual([]);
   });
 
+  it('when a resource was validated already (a FHIR create, at the edge), then it is not validated again under its new id', async () => {
+    const [response, ...observations] = outcome('p1');
+    validator.validateOnce(response!.resource);
+    const validate = jest.spyOn(validator, 'validate');
+    try {
+      await repositories.forSystem('writer').createAll([response!, ...observations]);
+      expect(validate.mock.calls.map(([resource]) => resource.resourceType)).toEqual([
+        'Observation',
+        'Observation',
+      ]);
+    } finally {
+      validate.mockRestore();
+    }
+  });
+
   it('when one of them is not valid FHIR, then the error names its field and nothing is stored', async () => {
     const resources = outcome('p1');
-    const { status: _status, ...withoutStatus } = resources[1] as Observation;
-    resources[1] = withoutStatus as New<Resource>;
+    const { status: _status, ...withoutStatus } = resources[1]!.resource as Observation;
+    resources[1] = { ...resources[1]!, resource: withoutStatus as Resource };
 
     const error = await refusal(repositories.forSystem('writer').createAll(resources));
     expect(error.status).toBe(400);

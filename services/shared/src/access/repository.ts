@@ -11,6 +11,7 @@ import type { ResourceDefinition } from '../fhir/resource-definition.js';
 import type { SearchRequest } from '../fhir/search/search-request.js';
 import type {
   CarryingEvent,
+  NewResource,
   ResourceStore,
   SearchResult,
   StoredVersion,
@@ -148,16 +149,16 @@ export class Repository {
    * Observations derived from it), each checked and validated as `create` does, with the outbox
    * event that names and carries them when given: all are stored, in one statement, or none.
    */
-  async createAll<T extends Resource & { id: string }>(
-    resources: readonly T[],
+  async createAll<T extends Resource>(
+    entries: readonly NewResource<T>[],
     options: AccessOptions & { event?: CarryingEvent } = {},
-  ): Promise<T[]> {
-    for (const resource of resources) {
+  ): Promise<(T & { id: string })[]> {
+    for (const { resource } of entries) {
       const access = await this.access(resource.resourceType, 'c', options.partOf, options.q);
       access.assertWritable(resource);
       this.valid(resource);
     }
-    return this.store.createAll(resources, options.q, options.event);
+    return this.store.createAll(entries, options.q, options.event);
   }
 
   /**

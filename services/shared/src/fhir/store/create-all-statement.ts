@@ -4,9 +4,10 @@ import { outboxInsert, outboxValues } from '../../events/outbox.js';
 import type { IndexRows } from '../search/index-rows.js';
 import { INDEX_TABLES, VERSION_COLUMNS } from './write-statement.js';
 
-/** A new resource, stamped with its id and first version, and its search index rows. */
+/** A new resource, stamped with its id (`id`) and first version, and its search index rows. */
 export interface NewVersion {
-  readonly resource: Resource & { id: string };
+  readonly resource: Resource;
+  readonly id: string;
   readonly rows: IndexRows;
 }
 
@@ -39,7 +40,11 @@ export function createAllStatement(
   ];
   const tags: string[] = [];
   for (const table of INDEX_TABLES) {
-    const perVersion = versions.map(({ resource, rows }) => ({ resource, columns: table.values(rows) }));
+    const perVersion = versions.map(({ resource, id, rows }) => ({
+      type: resource.resourceType,
+      id,
+      columns: table.values(rows),
+    }));
     const count = (columns: unknown[][]) => columns[0]!.length;
     if (perVersion.every(({ columns }) => count(columns) === 0)) {
       continue;
@@ -47,10 +52,8 @@ export function createAllStatement(
     tags.push(table.tag);
     const first = values.length + 1;
     values.push(
-      perVersion.flatMap(({ resource, columns }) =>
-        Array<string>(count(columns)).fill(resource.resourceType),
-      ),
-      perVersion.flatMap(({ resource, columns }) => Array<string>(count(columns)).fill(resource.id)),
+      perVersion.flatMap(({ type, columns }) => Array<string>(count(columns)).fill(type)),
+      perVersion.flatMap(({ id, columns }) => Array<string>(count(columns)).fill(id)),
       ...table.columns.map((_, n) => perVersion.flatMap(({ columns }) => columns[n]!)),
     );
     const arrays = [

@@ -12,6 +12,12 @@ import { newEvent } from '../../events/domain-event.js';
 import { createAllStatement } from './create-all-statement.js';
 import { writeStatement } from './write-statement.js';
 
+/** A resource to create under the id the service chose for it (any id it holds is replaced). */
+export interface NewResource<T extends Resource = Resource> {
+  readonly resource: T;
+  readonly id: string;
+}
+
 /** An event about resources written together, which it names and carries (newEvent). */
 export interface CarryingEvent {
   readonly type: string;
@@ -78,16 +84,16 @@ export class ResourceStore {
    * index rows and, when `event` is given, the outbox event that names and carries exactly these
    * resources: one statement, so all of them are stored or none is, even outside a transaction.
    */
-  async createAll<T extends Resource & { id: string }>(
-    resources: readonly T[],
+  async createAll<T extends Resource>(
+    entries: readonly NewResource<T>[],
     q: Queryable = this.db,
     event?: CarryingEvent,
-  ): Promise<T[]> {
+  ): Promise<(T & { id: string })[]> {
     const lastUpdated = new Date().toISOString();
-    const stored = resources.map((resource) => stamped(resource, 1, lastUpdated));
+    const stored = entries.map(({ resource, id }) => stamped({ ...resource, id }, 1, lastUpdated));
     const statement = createAllStatement(
       this.schema,
-      stored.map((resource) => ({ resource, rows: this.indexRows(resource) })),
+      stored.map((resource) => ({ resource, id: resource.id, rows: this.indexRows(resource) })),
       lastUpdated,
       event && newEvent({ ...event, resources: stored, carryResources: true }),
     );
