@@ -33,6 +33,7 @@ export * from './auth/resource-access.js';
 export * from './access/audience.js';
 export * from './access/redaction.js';
 export * from './access/repository.js';
+export * from './access/request-memo.js';
 export * from './access/repositories.js';
 export * from './access/system-principal.js';
 export * from './auth/patient-compartment.js';

@@ -72,8 +72,8 @@ export function careTeamApi(options: CareTeamApiOptions): Router {
 function routes(router: Router, options: CareTeamApiOptions): void {
   const { roster, matching, assignment, careTeams, roles, repositories, baseUrl } = options;
   const caller = async (res: Response) => {
-    const auth = requireAuth(res);
-    return { repo: repositories.forCaller(auth), role: await roles.roleOf(auth) };
+    const repo = repositories.forCaller(requireAuth(res));
+    return { repo, role: await roles.roleOf(repo.caller, repo.memo) };
   };
   const param = (req: Request, name: string) => String(req.params[name]);
 

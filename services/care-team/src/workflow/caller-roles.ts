@@ -4,6 +4,7 @@ import {
   type Audience,
   type AuthContext,
   type Queryable,
+  type RequestMemo,
 } from '@peerbridge/shared';
 import type { CallerRole } from '../domain/caller-role.js';
 import { CARE_TEAM, PRACTITIONER, PRACTITIONER_ROLE } from '../fhir/resource-definitions.js';
@@ -12,7 +13,8 @@ import { findRosterEntry } from '../store/roster-tables.js';
 /**
  * Works out who a caller is to the program (domain/caller-role.ts) from the token and the
  * roster, and what that lets them see: the Audience every Repository of theirs is held to, so
- * that the REST API, the FHIR API and anything else reading for them apply the same rule.
+ * that the REST API, the FHIR API and anything else reading for them apply the same rule. The
+ * role is looked up once per request: pass the Repository's `memo`, as the Audience is passed it.
  */
 export class CallerRoles {
   constructor(
@@ -20,7 +22,11 @@ export class CallerRoles {
     private readonly baseUrl: string,
   ) {}
 
-  async roleOf(caller: AuthContext, q: Queryable = this.db): Promise<CallerRole> {
+  roleOf(caller: AuthContext, memo: RequestMemo, q?: Queryable): Promise<CallerRole> {
+    return memo.once('role', () => this.lookUpRole(caller, q ?? this.db));
+  }
+
+  private async lookUpRole(caller: AuthContext, q: Queryable): Promise<CallerRole> {
     if (caller.scopes.some((scope) => scope.context === 'patient')) {
       return { kind: 'patient' };
     }
@@ -39,8 +45,11 @@ export class CallerRoles {
   }
 
   /** The AudienceRule for this service's Repositories. */
-  readonly audience = async (caller: AuthContext, q: Queryable | undefined): Promise<Audience> =>
-    audienceOf(await this.roleOf(caller, q));
+  readonly audience = async (
+    caller: AuthContext,
+    q: Queryable | undefined,
+    memo: RequestMemo,
+  ): Promise<Audience> => audienceOf(await this.roleOf(caller, memo, q));
 }
 
 /**

@@ -1,5 +1,4 @@
 import {
-  requireAuth,
   restApi,
   type OpenApiDocument,
   type Repositories,
@@ -16,6 +15,7 @@ import { outcomeRoutes } from './outcome-routes.js';
 import type { SafetyWorkflow } from '../workflow/safety-workflow.js';
 import { pageOf } from './page.js';
 import { safetyRoutes } from './safety-routes.js';
+import { callerOf } from './caller.js';
 
 type Schemas = components['schemas'];
 
@@ -60,10 +60,7 @@ export function encounterApi(options: EncounterApiOptions): Router {
 
 function routes(router: Router, options: EncounterApiOptions): void {
   const { sessions, roles, repositories, baseUrl } = options;
-  const caller = async (res: Response) => {
-    const auth = requireAuth(res);
-    return { repo: repositories.forCaller(auth), role: await roles.roleOf(auth) };
-  };
+  const caller = (res: Response) => callerOf(res, repositories, roles);
   const created = (res: Response, session: SessionView) => {
     res.setHeader('Location', `${baseUrl}/api/encounter/sessions/${session.id}`);
     res.status(201).json(toApiSession(session));

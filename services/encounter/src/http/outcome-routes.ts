@@ -1,4 +1,4 @@
-import { requireAuth, type Repositories } from '@peerbridge/shared';
+import type { Repositories } from '@peerbridge/shared';
 import type { Response, Router } from 'express';
 import type { components, operations } from '../generated/encounter-api.js';
 import type { Band, InstrumentId, Threshold } from '../domain/instruments/index.js';
@@ -6,6 +6,7 @@ import type { TrendPoint } from '../domain/outcome-trend.js';
 import type { CallerRoles } from '../workflow/caller-roles.js';
 import { patientOutcomeTrend, type PatientOutcomeTrend } from '../workflow/outcome-trend-query.js';
 import type { OutcomeWorkflow, StoredOutcome } from '../workflow/outcome-workflow.js';
+import { callerOf } from './caller.js';
 
 type Schemas = components['schemas'];
 
@@ -19,10 +20,7 @@ export interface OutcomeRoutesOptions {
 /** recordOutcome and getOutcomeTrend (openapi/encounter.yaml, tag `outcomes`). */
 export function outcomeRoutes(router: Router, options: OutcomeRoutesOptions): void {
   const { outcomes, roles, repositories, baseUrl } = options;
-  const caller = async (res: Response) => {
-    const auth = requireAuth(res);
-    return { repo: repositories.forCaller(auth), role: await roles.roleOf(auth) };
-  };
+  const caller = (res: Response) => callerOf(res, repositories, roles);
 
   router.post('/outcomes', async (req, res) => {
     const body = req.body as Schemas['OutcomeInput'];

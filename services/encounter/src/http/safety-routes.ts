@@ -1,10 +1,11 @@
-import { requireAuth, type Repositories } from '@peerbridge/shared';
+import type { Repositories } from '@peerbridge/shared';
 import type { Request, Response, Router } from 'express';
 import type { components, operations } from '../generated/encounter-api.js';
 import type { CallerRoles } from '../workflow/caller-roles.js';
 import type { SafetyWorkflow } from '../workflow/safety-workflow.js';
 import type { SafetyFlagView } from '../workflow/safety-flag-view.js';
 import { pageOf } from './page.js';
+import { callerOf } from './caller.js';
 
 type Schemas = components['schemas'];
 
@@ -18,10 +19,7 @@ export interface SafetyRoutesOptions {
 /** raiseSafetyConcern, listSafetyFlags, acknowledgeSafetyFlag, resolveSafetyFlag. */
 export function safetyRoutes(router: Router, options: SafetyRoutesOptions): void {
   const { safety, roles, repositories, baseUrl } = options;
-  const caller = async (res: Response) => {
-    const auth = requireAuth(res);
-    return { repo: repositories.forCaller(auth), role: await roles.roleOf(auth) };
-  };
+  const caller = (res: Response) => callerOf(res, repositories, roles);
 
   router.post('/safety-flags', async (req, res) => {
     const body = req.body as Schemas['SafetyConcernInput'];

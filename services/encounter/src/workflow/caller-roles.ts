@@ -5,6 +5,7 @@ import {
   type AuthContext,
   type Queryable,
   type Redactions,
+  type RequestMemo,
 } from '@peerbridge/shared';
 import type { CallerRole } from '../domain/caller-role.js';
 import {
@@ -21,7 +22,9 @@ import { consentingReferralsOfPatient } from '../store/referral-consent-view.js'
 
 /**
  * Who a caller is to the program, from the token and the roster as the care-team service's
- * events describe it; and the Audience every Repository of this service holds them to.
+ * events describe it; and the Audience every Repository of this service holds them to. What it
+ * looks up (the role, the caseload, the consenting referrals) is looked up once per request:
+ * pass the Repository's `memo`, as the Audience and Redactions are passed it.
  */
 export class CallerRoles {
   constructor(
@@ -29,7 +32,11 @@ export class CallerRoles {
     private readonly baseUrl: string,
   ) {}
 
-  async roleOf(caller: AuthContext, q: Queryable = this.db): Promise<CallerRole> {
+  roleOf(caller: AuthContext, memo: RequestMemo, q?: Queryable): Promise<CallerRole> {
+    return memo.once('role', () => this.lookUpRole(caller, q ?? this.db));
+  }
+
+  private async lookUpRole(caller: AuthContext, q: Queryable): Promise<CallerRole> {
     if (caller.scopes.some((scope) => scope.context === 'patient')) {
       return { kind: 'patient', patient: caller.patient };
     }
@@ -47,17 +54,27 @@ export class CallerRoles {
     return { kind: 'clinician', patient: caller.patient };
   }
 
-  readonly audience = async (caller: AuthContext, q: Queryable | undefined): Promise<Audience> => {
-    const role = await this.roleOf(caller, q);
-    return audienceOf(role, await this.caseloadOf(role, q), await this.consentingReferrals(role, q));
+  readonly audience = async (
+    caller: AuthContext,
+    q: Queryable | undefined,
+    memo: RequestMemo,
+  ): Promise<Audience> => {
+    const role = await this.roleOf(caller, memo, q);
+    return audienceOf(
+      role,
+      await this.caseloadOf(role, memo, q),
+      await this.consentingReferrals(role, memo, q),
+    );
   };
 
   /**
    * Whether a patient's records are in the caller's view at all: the Audience's rule for one
    * patient, so that a patient whose outcomes are yet to come is told apart from someone else's.
    */
-  async patientInView(role: CallerRole, patient: string, q?: Queryable): Promise<boolean> {
-    return role.kind === 'program' || patientsInView(role, await this.caseloadOf(role, q)).includes(patient);
+  async patientInView(role: CallerRole, patient: string, memo: RequestMemo): Promise<boolean> {
+    return (
+      role.kind === 'program' || patientsInView(role, await this.caseloadOf(role, memo)).includes(patient)
+    );
   }
 
   /**
@@ -67,8 +84,12 @@ export class CallerRoles {
    * session's Appointment shows that patient only, not the other attendees; the program and peer
    * supporters see it whole.
    */
-  readonly redactions = async (caller: AuthContext, q: Queryable | undefined): Promise<Redactions> => {
-    const role = await this.roleOf(caller, q);
+  readonly redactions = async (
+    caller: AuthContext,
+    q: Queryable | undefined,
+    memo: RequestMemo,
+  ): Promise<Redactions> => {
+    const role = await this.roleOf(caller, memo, q);
     if ((role.kind !== 'clinician' && role.kind !== 'patient') || !role.patient) {
       return new Map();
     }
@@ -80,7 +101,7 @@ export class CallerRoles {
     if (role.kind === 'patient') {
       return new Map([[APPOINTMENT.type, others]]);
     }
-    const content = sessionContentRedaction(new Set(await this.consentingReferrals(role, q)));
+    const content = sessionContentRedaction(new Set(await this.consentingReferrals(role, memo, q)));
     return new Map([
       [ENCOUNTER.type, content],
       [APPOINTMENT.type, (resource) => others(content(resource))],
@@ -88,14 +109,19 @@ export class CallerRoles {
   };
 
   /** For a peer supporter, the patients of the care teams they are (or were) on. */
-  private async caseloadOf(role: CallerRole, q: Queryable | undefined): Promise<string[]> {
-    return role.kind === 'peer-supporter' ? patientsOfPeerSupporter(q ?? this.db, role.practitionerId) : [];
+  private async caseloadOf(role: CallerRole, memo: RequestMemo, q?: Queryable): Promise<string[]> {
+    return role.kind === 'peer-supporter'
+      ? memo.once('caseload', () => patientsOfPeerSupporter(q ?? this.db, role.practitionerId))
+      : [];
   }
 
   /** For a clinician, the referrals of the patient in their launch context that record consent. */
-  private async consentingReferrals(role: CallerRole, q: Queryable | undefined): Promise<string[]> {
-    return role.kind === 'clinician' && role.patient
-      ? consentingReferralsOfPatient(q ?? this.db, `Patient/${role.patient}`)
+  private async consentingReferrals(role: CallerRole, memo: RequestMemo, q?: Queryable): Promise<string[]> {
+    const patient = role.kind === 'clinician' ? role.patient : undefined;
+    return patient
+      ? memo.once('consenting-referrals', () =>
+          consentingReferralsOfPatient(q ?? this.db, `Patient/${patient}`),
+        )
       : [];
   }
 }

@@ -41,7 +41,7 @@ export async function patientOutcomeTrend(
   instrumentId: InstrumentId,
 ): Promise<PatientOutcomeTrend> {
   const patient = `Patient/${patientId}`;
-  if (!(await roles.patientInView(role, patient))) {
+  if (!(await roles.patientInView(role, patient, repo.memo))) {
     throw notFound(`No outcomes of ${patient} that you may see`, 'patientId');
   }
   const instrument = INSTRUMENTS[instrumentId];

@@ -2,6 +2,7 @@ import type { AuthContext } from '../auth/auth-context.js';
 import type { Queryable } from '../db/database.js';
 import type { ResourceDefinition } from '../fhir/resource-definition.js';
 import { parseSearchRequest, type AccessRestriction } from '../fhir/search/search-request.js';
+import type { RequestMemo } from './request-memo.js';
 
 /**
  * A service's own rule about whom a resource is for, on top of the caller's SMART scopes: e.g.
@@ -13,9 +14,14 @@ export type Audience = ReadonlyMap<string, AccessRestriction>;
 
 /**
  * Works out a caller's Audience, once per Repository (i.e. per request). It may query the
- * service's own tables, through `q` when given (the transaction the first access runs in).
+ * service's own tables, through `q` when given (the transaction the first access runs in), and
+ * share what it looks up with the Redactions and the handler through the request's `memo`.
  */
-export type AudienceRule = (caller: AuthContext, q: Queryable | undefined) => Promise<Audience>;
+export type AudienceRule = (
+  caller: AuthContext,
+  q: Queryable | undefined,
+  memo: RequestMemo,
+) => Promise<Audience>;
 
 /** Both restrictions at once (`undefined`: no restriction; `[]`: nothing is allowed). */
 export function intersect(

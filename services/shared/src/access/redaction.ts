@@ -1,6 +1,7 @@
 import type { Coding, Resource } from '@medplum/fhirtypes';
 import type { AuthContext } from '../auth/auth-context.js';
 import type { Queryable } from '../db/database.js';
+import type { RequestMemo } from './request-memo.js';
 
 /**
  * What a caller is shown of one resource they may see: the resource itself, or a copy without
@@ -20,7 +21,11 @@ export type Redactions = ReadonlyMap<string, Redaction>;
  * Works out a caller's Redactions, once per Repository (i.e. per request), like an AudienceRule;
  * `q` is the transaction the first read runs in, when given.
  */
-export type RedactionRule = (caller: AuthContext, q: Queryable | undefined) => Promise<Redactions>;
+export type RedactionRule = (
+  caller: AuthContext,
+  q: Queryable | undefined,
+  memo: RequestMemo,
+) => Promise<Redactions>;
 
 /**
  * The security label FHIR uses for a resource with information removed for the reader

@@ -2,6 +2,7 @@ import type { ExtractResource, Resource, ResourceType } from '@medplum/fhirtypes
 import type { AuthContext } from '../auth/auth-context.js';
 import type { Audience, AudienceRule } from './audience.js';
 import type { Redactions, RedactionRule } from './redaction.js';
+import { RequestMemo } from './request-memo.js';
 import { assertPermitted } from '../auth/require-permission.js';
 import { ResourceAccess, type Grant } from '../auth/resource-access.js';
 import type { ScopeAction } from '../auth/scopes.js';
@@ -54,6 +55,8 @@ export class Repository {
     private readonly redactionRule?: RedactionRule,
   ) {}
 
+  /** What the service's rules and the handler look up about the caller, once (RequestMemo). */
+  readonly memo = new RequestMemo();
   private audience: Promise<Audience> | undefined;
   private redactions: Promise<Redactions> | undefined;
 
@@ -214,7 +217,7 @@ export class Repository {
     if (!this.redactionRule || resources.length === 0) {
       return resources;
     }
-    this.redactions ??= this.redactionRule(this.caller, q);
+    this.redactions ??= this.redactionRule(this.caller, q, this.memo);
     const redactions = await this.redactions;
     return resources.map((resource) => redactions.get(resource.resourceType)?.(resource) ?? resource);
   }
@@ -248,7 +251,7 @@ export class Repository {
     }
     // The scopes first: a caller without the permission is refused before any query is made.
     assertPermitted(this.caller, grant.resourceType, grant.action);
-    this.audience ??= this.audienceRule(this.caller, q);
+    this.audience ??= this.audienceRule(this.caller, q, this.memo);
     return ResourceAccess.of(this.caller, definition, grant, this.baseUrl, await this.audience);
   }
 
