@@ -19,6 +19,7 @@ import {
 } from '../../services/ehr-integration/src/store/write-back-tables.js';
 import { expectForbidden } from '../security/expectations.js';
 import { contractOf } from '../support/openapi-contract.js';
+import { rosterChanged } from '../support/roster-events.js';
 import { startListeningTestApp, type ListeningTestApp } from '../support/test-app.js';
 import { authHeader, type TokenOptions } from '../support/tokens.js';
 
@@ -367,11 +368,40 @@ describe('rejected intake', () => {
 });
 
 describe('who may call it', () => {
-  it("when a coordinator's user/*.rs token reads a status, then 200", async () => {
+  it("when an active coordinator's user/*.rs token reads a status, then 200", async () => {
+    await rosterChanged(t.db, ehrIntegrationService.schema, 'coordinator-1');
     const coordinator = await token('user/*.rs', { fhirUser: 'Practitioner/coordinator-1' });
     const res = await get('/connections/clinic/status', coordinator);
     expect(res.status).toBe(200);
   });
+
+  it.each([
+    ['a clinician (not on the roster)', 'dr-lee', { version: 1 }, false],
+    ['a coordinator since deactivated', 'coordinator-2', { version: 2, active: false }, true],
+  ])(
+    'when %s calls it with a user/*.cruds token, then 403 forbidden and nothing is replayed',
+    async (_who, practitionerId, role, wasCoordinator) => {
+      if (wasCoordinator) {
+        await rosterChanged(t.db, ehrIntegrationService.schema, practitionerId);
+        await rosterChanged(t.db, ehrIntegrationService.schema, practitionerId, role);
+      }
+      const { id, resourceId } = await deadLetter('letters');
+      const authorization = await token('user/*.cruds', { fhirUser: `Practitioner/${practitionerId}` });
+      for (const res of [
+        await get('/connections', authorization),
+        await get('/connections/letters/status', authorization),
+        await get('/connections/letters/write-back/dead-letters', authorization),
+        await post(`/connections/letters/write-back/dead-letters/${id}/replay`, authorization),
+        await post('/connections/letters/write-back/dead-letters/replay', authorization),
+      ]) {
+        expect(res.status).toBe(403);
+        expect(res.body.issue[0].code).toBe('forbidden');
+        // The scopes were enough: no other scope would help, so no insufficient_scope challenge.
+        expect(res.headers['www-authenticate']).toBeUndefined();
+      }
+      expect((await writeBackRow('letters', resourceId))!.state).toBe('dead');
+    },
+  );
 
   it.each([
     [

@@ -2,12 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EventConsumer } from '@peerbridge/shared';
 import request from 'supertest';
 import { fhirClient, startTestApp, type TestApp } from '../support/test-app.js';
+import { rosterChanged } from '../support/roster-events.js';
 import { authHeader, patientAuthHeader } from '../support/tokens.js';
 import { waitFor } from '../support/wait-for.js';
 import { commitEvents } from './support/ledger-events.js';
-import { effectCounts, ledgerService, recordEffect } from './support/ledger-service.js';
+import { effectCounts, LEDGER_SCHEMA, ledgerService, recordEffect } from './support/ledger-service.js';
 
 const MAX_ATTEMPTS = 3;
+const PEER_SPECIALIST = { system: 'http://nucc.org/provider-taxonomy', code: '175T00000X' };
 
 /** Fails the first `failures` attempts at each event, then records its effect. */
 function failingFirst(name: string, type: string, failures: () => number): EventConsumer {
@@ -35,6 +37,7 @@ beforeAll(async () => {
       ledgerService([
         failingFirst('flaky', 'ledger.flaky-posted', () => 2),
         failingFirst('broken', 'ledger.broken-posted', () => (brokenFixed ? 0 : Number.MAX_SAFE_INTEGER)),
+        failingFirst('doomed', 'ledger.doomed-posted', () => Number.MAX_SAFE_INTEGER),
       ]),
     ],
     {
@@ -57,6 +60,18 @@ interface DeadLetterBody {
   attempts: number;
 }
 
+/** The dead letter an event becomes, once every attempt at it has failed. */
+function deadLetterOf(eventId: string): Promise<DeadLetterBody> {
+  return waitFor(
+    'the dead letter',
+    async () => {
+      const res = await admin().get('/api/events/dead-letters');
+      return (res.body.items as DeadLetterBody[]).find((item) => item.event.id === eventId);
+    },
+    { timeoutMs: 45_000 },
+  );
+}
+
 describe('retries and dead letters', () => {
   it('when a consumer throws twice, then the event is retried and its effect happens once on the third attempt', async () => {
     const [event] = await commitEvents(t.db, 1, { type: 'ledger.flaky-posted' });
@@ -68,14 +83,7 @@ describe('retries and dead letters', () => {
 
   it('when a consumer always throws, then after EVENT_MAX_ATTEMPTS the event is a dead letter, and once fixed a replay delivers it once', async () => {
     const [event] = await commitEvents(t.db, 1, { type: 'ledger.broken-posted', aggregate: 'acct-dl' });
-    const letter = await waitFor(
-      'the dead letter',
-      async () => {
-        const res = await admin().get('/api/events/dead-letters');
-        return (res.body.items as DeadLetterBody[]).find((item) => item.event.id === event!.id);
-      },
-      { timeoutMs: 45_000 },
-    );
+    const letter = await deadLetterOf(event!.id);
     expect(letter).toEqual({
       id: expect.any(String),
       consumer: 'ledger.broken',
@@ -146,12 +154,41 @@ describe('retries and dead letters', () => {
     expect(res.status).toBe(403);
   });
 
-  it("when a coordinator's user/*.rs token lists dead letters, then 200", async () => {
+  it("when an active coordinator's user/*.rs token lists dead letters, then 200", async () => {
+    await rosterChanged(t.db, LEDGER_SCHEMA, 'coordinator-1');
     const res = await request(t.app)
       .get('/api/events/dead-letters')
       .set('Authorization', await authHeader('user/*.rs', { fhirUser: 'Practitioner/coordinator-1' }));
     expect(res.status).toBe(200);
   });
+
+  it.each([
+    ['a clinician (not on the roster)', 'dr-lee', undefined],
+    ['a peer supporter', 'peer-supporter-1', PEER_SPECIALIST],
+  ])(
+    'when %s with a user/*.cruds token lists or replays dead letters, then 403 forbidden and nothing is replayed',
+    async (_who, practitionerId, code) => {
+      if (code) {
+        await rosterChanged(t.db, LEDGER_SCHEMA, practitionerId, { code });
+      }
+      const [event] = await commitEvents(t.db, 1, { type: 'ledger.doomed-posted' });
+      const letter = await deadLetterOf(event!.id);
+      const authorization = await authHeader('user/*.cruds', { fhirUser: `Practitioner/${practitionerId}` });
+      const list = await request(t.app).get('/api/events/dead-letters').set('Authorization', authorization);
+      const replay = await request(t.app)
+        .post(`/api/events/dead-letters/${letter.id}/replay`)
+        .set('Authorization', authorization);
+      for (const res of [list, replay]) {
+        expect(res.status).toBe(403);
+        expect(res.body.issue[0].code).toBe('forbidden');
+        // The scopes were enough: no other scope would help, so no insufficient_scope challenge.
+        expect(res.headers['www-authenticate']).toBeUndefined();
+      }
+      const stillDead = (await admin().get('/api/events/dead-letters')).body.items as DeadLetterBody[];
+      expect(stillDead.map((item) => item.id)).toContain(letter.id);
+      expect(attempts.get(event!.id)).toBe(MAX_ATTEMPTS);
+    },
+  );
 
   it('when the admin API is called without a token, then 401 with a Bearer challenge', async () => {
     const res = await request(t.app).get('/api/events/dead-letters');

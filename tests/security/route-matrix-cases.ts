@@ -167,6 +167,11 @@ export interface OperationCase {
   /** Program administration, not patient data: any patient token is refused (403). */
   readonly adminOnly?: boolean;
   /**
+   * The program's events and EHR connections: besides patients, any user who is not an active
+   * coordinator on the roster is refused (403), whatever their scopes.
+   */
+  readonly administration?: boolean;
+  /**
    * Refused by the caller's role in the program (a care-team coordinator operation), not by the
    * token's scopes, which allow it: 403 without an insufficient_scope challenge, since no other
    * scope would help.
@@ -198,22 +203,47 @@ export const REST_CASES: Readonly<Record<string, OperationCase>> = {
   getReferral: { own: 200, setup: referralOf },
   changeReferralStatus: { own: 200, setup: referralOf, body: () => ({ status: 'accepted' }) },
   getReferralHistory: { own: 200, setup: referralOf },
-  listDeadLetters: { own: 403, adminOnly: true, user: 200 },
+  listDeadLetters: { own: 403, adminOnly: true, administration: true, user: 200 },
   replayDeadLetter: {
     own: 403,
     adminOnly: true,
+    administration: true,
     // No such dead letter: the caller who may replay learns that, nobody else does.
     user: 404,
     setup: async () => ({ deadLetterId: '00000000-0000-4000-8000-000000000000' }),
   },
 
   // The ehr-integration admin API: program administration, on the matrix's one EHR connection.
-  listConnections: { own: 403, adminOnly: true, user: 200 },
-  getConnectionStatus: { own: 403, adminOnly: true, user: 200, setup: matrixConnection },
-  listWriteBackDeadLetters: { own: 403, adminOnly: true, user: 200, setup: matrixConnection },
-  replayWriteBackDeadLetter: { own: 403, adminOnly: true, user: 200, setup: writeBackDeadLetter },
-  replayAllWriteBackDeadLetters: { own: 403, adminOnly: true, user: 200, setup: writeBackDeadLetter },
-  listRejectedIntake: { own: 403, adminOnly: true, user: 200, setup: matrixConnection },
+  listConnections: { own: 403, adminOnly: true, administration: true, user: 200 },
+  getConnectionStatus: {
+    own: 403,
+    adminOnly: true,
+    administration: true,
+    user: 200,
+    setup: matrixConnection,
+  },
+  listWriteBackDeadLetters: {
+    own: 403,
+    adminOnly: true,
+    administration: true,
+    user: 200,
+    setup: matrixConnection,
+  },
+  replayWriteBackDeadLetter: {
+    own: 403,
+    adminOnly: true,
+    administration: true,
+    user: 200,
+    setup: writeBackDeadLetter,
+  },
+  replayAllWriteBackDeadLetters: {
+    own: 403,
+    adminOnly: true,
+    administration: true,
+    user: 200,
+    setup: writeBackDeadLetter,
+  },
+  listRejectedIntake: { own: 403, adminOnly: true, administration: true, user: 200, setup: matrixConnection },
 
   // The care-team service. Running the program (the roster, suggestions, assignment) is for
   // coordinators only: a patient token is refused (403) whatever the data, the matrix's

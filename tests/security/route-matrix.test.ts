@@ -32,7 +32,14 @@ const aliceToken = () => patientAuthHeader(alice);
 // A user without a patient context: a program coordinator's sign-in, whom the care-team service
 // lets run the program (the referral service looks at the scopes alone).
 const coordinator = await rosterMember(admin, { role: 'coordinator' });
+// Every service learns of the coordinator from the roster's events before it is asked.
+await eventsSettled(
+  t.db,
+  ALL_SERVICES.map((service) => service.schema),
+);
 const userToken = () => authHeader('user/*.cruds', { fhirUser: `Practitioner/${coordinator}` });
+// The same scopes for a clinician, whom no roster names: not one of the program's administrators.
+const clinicianToken = () => authHeader('user/*.cruds', { fhirUser: `Practitioner/${randomUUID()}` });
 // A scope for a type no route serves (Observation is the encounter service's now).
 const unrelatedScopeToken = () => patientAuthHeader(alice, 'patient/Immunization.rs');
 
@@ -163,6 +170,21 @@ describe('REST operations of every served OpenAPI document', () => {
       const { res } = await callOperation(operation, bob, await userToken());
       const operationCase = REST_CASES[operation.operationId]!;
       expect(res.status).toBe(operationCase.user ?? operationCase.own);
+    },
+  );
+
+  it.each(
+    operations
+      .filter((operation) => REST_CASES[operation.operationId]!.administration)
+      .map((operation) => [operation.operationId, operation] as const),
+  )(
+    "when a clinician's user-level token for every type calls %s, then 403 by role and nothing is written",
+    async (_, operation) => {
+      const { res, before } = await callOperation(operation, bob, await clinicianToken());
+      expect(res.status).toBe(403);
+      expect(res.body.issue[0].code).toBe('forbidden');
+      expect(res.headers['www-authenticate']).toBeUndefined();
+      expect(await footprint(t.db)).toEqual(before);
     },
   );
 

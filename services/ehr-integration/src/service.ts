@@ -4,6 +4,7 @@ import {
   FHIR_STORE_MIGRATIONS,
   fhirRouter,
   loadOpenApiDocument,
+  ProgramAdministrators,
   Repositories,
   type EhrConnection,
   type ServiceContext,
@@ -90,6 +91,7 @@ export const ehrIntegrationService: ServiceModule = {
         db,
         connections: config.ehrConnections,
         document: loadOpenApiDocument(EHR_INTEGRATION_OPENAPI_PATH, config.publicBaseUrl),
+        administrators: new ProgramAdministrators(db, EHR_INTEGRATION_SCHEMA, config.publicBaseUrl),
       }),
     );
     router.use(

@@ -4,6 +4,8 @@
  * invented in a standard system. PeerBridge's own are published in fhir-profiles/care-team/.
  */
 
+import { PROGRAM_COORDINATOR as PROGRAM_COORDINATOR_ROLE } from '@peerbridge/shared';
+
 /** Base of every canonical URL PeerBridge publishes (the same as the referral service's). */
 export const PEERBRIDGE_FHIR_BASE = 'https://peerbridge.org/fhir';
 
@@ -54,16 +56,13 @@ export const PEER_SPECIALIST = {
   display: 'Peer Specialist',
 } as const;
 
-/** PeerBridge CodeSystem care-team-role (fhir-profiles/care-team/CodeSystem-care-team-role.json). */
-const CARE_TEAM_ROLE_SYSTEM = `${PEERBRIDGE_FHIR_BASE}/CodeSystem/care-team-role`;
-
 /**
- * A coordinator's PractitionerRole.code: PeerBridge care-team-role#program-coordinator, because
- * NUCC, which codes a peer supporter's role, has no code for running a peer support program.
+ * A coordinator's PractitionerRole.code, PeerBridge CodeSystem care-team-role
+ * (fhir-profiles/care-team/CodeSystem-care-team-role.json), as every service reads it (the shared
+ * roster contract), with its display.
  */
 export const PROGRAM_COORDINATOR = {
-  system: CARE_TEAM_ROLE_SYSTEM,
-  code: 'program-coordinator',
+  ...PROGRAM_COORDINATOR_ROLE,
   display: 'Peer support program coordinator',
 } as const;
 

@@ -294,7 +294,7 @@ export interface components {
                 "application/fhir+json": components["schemas"]["OperationOutcome"];
             };
         };
-        /** @description The token's scopes are not an administrator's (`system/*` or `user/*` with the action). */
+        /** @description The token's scopes are not an administrator's (`system/*` or `user/*` with the action: insufficient_scope), or the user is not an active coordinator on the roster. */
         Forbidden: {
             headers: {
                 "WWW-Authenticate"?: string;

@@ -5,6 +5,7 @@ import {
   type Database,
   type EhrConnection,
   type OpenApiDocument,
+  type ProgramAdministrators,
   type ResourcePermission,
 } from '@peerbridge/shared';
 import type { Request, Router } from 'express';
@@ -28,9 +29,14 @@ export interface EhrAdminApiOptions {
   readonly db: Database;
   readonly connections: readonly EhrConnection[];
   readonly document: OpenApiDocument;
+  /** Backend services and the roster's active coordinators. */
+  readonly administrators: ProgramAdministrators;
 }
 
-/** Program administration only: reads need `*.r`, replays `*.u`, from system or user scopes. */
+/**
+ * Program administration only: reads need `*.r`, replays `*.u`, from system scopes or from a
+ * coordinator's user scopes.
+ */
 const PERMISSIONS: Record<keyof operations, ResourcePermission> = {
   listConnections: programAdministration('r'),
   getConnectionStatus: programAdministration('r'),
@@ -49,6 +55,7 @@ export function ehrAdminApi(options: EhrAdminApiOptions): Router {
   return restApi({
     document: options.document,
     permissions: PERMISSIONS,
+    administrators: options.administrators,
     routes: (router) => routes(router, options),
   });
 }

@@ -26,13 +26,9 @@ export const UCUM = 'http://unitsofmeasure.org';
 /**
  * What this service reads from the care-team service's events, as that service publishes them
  * (fhir-profiles/care-team/): the peer supporter's NUCC code on a PractitionerRole and on a
- * CareTeam participant, the coordinator's PractitionerRole code, the CareTeam's referral link.
+ * CareTeam participant, the CareTeam's referral link.
  */
 export const PEER_SPECIALIST = { system: 'http://nucc.org/provider-taxonomy', code: '175T00000X' } as const;
-export const PROGRAM_COORDINATOR = {
-  system: `${PEERBRIDGE_FHIR_BASE}/CodeSystem/care-team-role`,
-  code: 'program-coordinator',
-} as const;
 /**
  * The CareTeam participant roles of those a safety alert goes to, as the care-team service codes
  * them (fhir-profiles/care-team/CodeSystem-care-team-role.json explains the choice): the referring

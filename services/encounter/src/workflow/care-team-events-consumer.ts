@@ -1,6 +1,12 @@
-import type { CareTeam, Practitioner, PractitionerRole } from '@medplum/fhirtypes';
-import { referralIdOfCareTeam, type EventConsumer } from '@peerbridge/shared';
-import { CARE_TEAM_COORDINATOR, PEER_SPECIALIST, PROGRAM_COORDINATOR, REFERRER } from '../fhir/codes.js';
+import type { CareTeam, Practitioner } from '@medplum/fhirtypes';
+import {
+  isCoordinatorRole,
+  referralIdOfCareTeam,
+  rosterRoleOf,
+  ROSTER_CHANGED,
+  type EventConsumer,
+} from '@peerbridge/shared';
+import { CARE_TEAM_COORDINATOR, PEER_SPECIALIST, REFERRER } from '../fhir/codes.js';
 import { saveCareTeam, saveRosterMember } from '../store/care-team-view.js';
 
 /**
@@ -16,7 +22,7 @@ export const careTeamEventsConsumer: EventConsumer = {
     'careteam.assigned',
     'careteam.reassigned',
     'careteam.closed',
-    'roster.changed',
+    ROSTER_CHANGED,
   ],
   async handle(tx, event, delivery) {
     const resources = event.resources ?? [];
@@ -39,19 +45,13 @@ export const careTeamEventsConsumer: EventConsumer = {
         });
       }
     }
-    const role = resources.find((r): r is PractitionerRole => r.resourceType === 'PractitionerRole');
+    const role = rosterRoleOf(resources);
     const practitioner = resources.find((r): r is Practitioner => r.resourceType === 'Practitioner');
     if (role && practitioner && (await fresh(role))) {
-      const coordinator = role.code?.some((c) =>
-        c.coding?.some(
-          (coding) =>
-            coding.system === PROGRAM_COORDINATOR.system && coding.code === PROGRAM_COORDINATOR.code,
-        ),
-      );
       await saveRosterMember(tx, {
         practitionerId: practitioner.id!,
         roleId: role.id!,
-        role: coordinator ? 'coordinator' : 'peer-supporter',
+        role: isCoordinatorRole(role) ? 'coordinator' : 'peer-supporter',
         active: role.active === true,
       });
     }

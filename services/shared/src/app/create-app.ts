@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
+import { ProgramAdministrators } from '../access/program-administrators.js';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { errorHandler, unknownRoute } from '../errors/error-handler.js';
@@ -115,7 +116,12 @@ export function createApp(options: AppOptions): Express {
   app.get(EHR_CLIENT_JWKS_PATH, ehrClientJwks(config.ehrConnections));
 
   if (options.eventBus) {
-    app.use('/api/events', eventsAdminApi({ bus: options.eventBus, publicBaseUrl: config.publicBaseUrl }));
+    // Every service keeps the program's coordinators in its schema: any one of them will do.
+    const administrators = new ProgramAdministrators(db, services[0]!.schema, config.publicBaseUrl);
+    app.use(
+      '/api/events',
+      eventsAdminApi({ bus: options.eventBus, publicBaseUrl: config.publicBaseUrl, administrators }),
+    );
   }
   for (const service of services) {
     app.use(service.createRouter({ config, db, logger, validator: options.validator }));

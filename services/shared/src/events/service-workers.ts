@@ -7,6 +7,7 @@ import { eventLogFields, type DomainEvent } from './domain-event.js';
 import type { EventBus } from './event-bus.js';
 import { consumerQueue, deadLetterQueue, handleOnce, type EventConsumer } from './event-consumer.js';
 import { OutboxRelay } from './outbox-relay.js';
+import { programCoordinators } from './program-coordinators.js';
 import type { ScheduledJob } from '../rest/idempotency-key-purge.js';
 
 /** Background work a service runs beside its HTTP routes; the host starts and stops it. */
@@ -21,7 +22,8 @@ const CONSUMER_NAME = /^[a-z][a-z0-9-]*$/;
 const BATCH_SIZE = 20;
 
 /**
- * A service's event workers: the relay of its own outbox, and a worker per consumer, each on its
+ * A service's event workers: the relay of its own outbox, and a worker per consumer (the service's
+ * own and the kit's program-coordinators), each on its
  * own queue subscribed to the consumer's event types, with retries (exponential backoff with
  * jitter) and a dead-letter queue after `maxAttempts`.
  */
@@ -39,7 +41,8 @@ export function eventWorkers(options: {
 }): Workers {
   const { service, db, bus, logger } = options;
   const schema = assertIdentifier(options.schema);
-  const consumers = options.consumers ?? [];
+  // Every service keeps its copy of the program's coordinators (access/program-administrators.ts).
+  const consumers = [...(options.consumers ?? []), programCoordinators(schema)];
   const relay = new OutboxRelay(db, schema, bus, logger);
   const queues: string[] = [];
 

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
+import type { ProgramAdministrators } from '../access/program-administrators.js';
 import { requirePermission } from '../auth/require-permission.js';
 import { parseScope, type ScopeAction, type ScopeContext } from '../auth/scopes.js';
 import { apiDocs } from './api-docs.js';
@@ -16,17 +17,21 @@ export interface ResourcePermission {
   readonly resourceType: string;
   readonly action: ScopeAction;
   readonly contexts?: readonly ScopeContext[];
+  /** Program administration: the scopes are not enough, the caller must be one of its administrators. */
+  readonly administration?: true;
 }
 
 /**
  * Whoever runs the program administers it (its events, its EHR connections): a backend service
- * (`system/*`) or a coordinator (`user/*`) whose token reaches every resource type. A
- * patient-level token, or one limited to some types, is refused whatever else it may do.
+ * (`system/*`) or a coordinator (`user/*`, and on the roster: ProgramAdministrators) whose token
+ * reaches every resource type. A patient-level token, or one limited to some types, is refused
+ * whatever else it may do.
  */
 export const programAdministration = (action: ScopeAction): ResourcePermission => ({
   resourceType: '*',
   action,
   contexts: ['system', 'user'],
+  administration: true,
 });
 
 export interface RestApiOptions {
@@ -34,6 +39,8 @@ export interface RestApiOptions {
   readonly document: OpenApiDocument;
   /** The permission each operation needs, by operationId; every operation must have one. */
   readonly permissions: Readonly<Record<string, ResourcePermission>>;
+  /** Who may call the operations of `programAdministration`; required when there are any. */
+  readonly administrators?: ProgramAdministrators;
   /** Adds the handlers (`router.post('/referrals', …)`); they see only permitted, valid requests. */
   readonly routes: (router: Router) => void;
 }
@@ -54,8 +61,16 @@ export function restApi(options: RestApiOptions): Router {
   const router = Router();
   router.use(apiDocs(document));
   for (const operation of operations) {
-    const { resourceType, action, contexts } = permissions[operation.operationId]!;
+    const { resourceType, action, contexts, administration } = permissions[operation.operationId]!;
     router[operation.method](operation.expressPath, requirePermission(resourceType, action, contexts));
+    if (administration) {
+      if (!options.administrators) {
+        throw new Error(
+          `${operation.operationId} is program administration: the API needs its administrators`,
+        );
+      }
+      router[operation.method](operation.expressPath, options.administrators.require(action));
+    }
   }
   router.use(
     OpenApiValidator.middleware({

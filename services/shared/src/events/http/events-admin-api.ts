@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Router } from 'express';
+import type { ProgramAdministrators } from '../../access/program-administrators.js';
 import { loadOpenApiDocument } from '../../rest/openapi-document.js';
 import { programAdministration, restApi } from '../../rest/rest-api.js';
 import { DeadLetters } from '../dead-letters.js';
@@ -11,10 +12,15 @@ const EVENTS_ADMIN_PATH = fileURLToPath(new URL('../../../../../openapi/events-a
  * The events admin API of openapi/events-admin.yaml, to mount at /api/events, on the shared REST
  * kit: dead letters and their replay.
  */
-export function eventsAdminApi(options: { bus: EventBus; publicBaseUrl: string }): Router {
+export function eventsAdminApi(options: {
+  bus: EventBus;
+  publicBaseUrl: string;
+  administrators: ProgramAdministrators;
+}): Router {
   const deadLetters = new DeadLetters(options.bus);
   return restApi({
     document: loadOpenApiDocument(EVENTS_ADMIN_PATH, options.publicBaseUrl),
+    administrators: options.administrators,
     permissions: {
       listDeadLetters: programAdministration('r'),
       replayDeadLetter: programAdministration('u'),
