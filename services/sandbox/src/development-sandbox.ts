@@ -4,6 +4,7 @@ import type { JWK as JoseJwk } from 'jose';
 import type { JWK } from 'oidc-provider';
 import { withTrustedIssuer, type Config, type HostExtension, type Logger } from '@peerbridge/shared';
 import { SANDBOX_INTROSPECTION_CLIENT } from './demo-clients.js';
+import { startDemoRoster } from './demo-roster.js';
 import { EhrFaults } from './ehr/ehr-faults.js';
 import { createSandboxEhr } from './ehr/sandbox-ehr.js';
 import { createSandboxAuthServer } from './sandbox-auth-server.js';
@@ -26,12 +27,18 @@ export function withSandboxTrust(config: Config): Config {
  * issuer, with a connection to the sandbox EHR unless EHR_CONNECTIONS names some, and mounted at
  * /sandbox — the authorization server at /sandbox/auth and the EHR at /sandbox/ehr — before
  * helmet and the body parsers (oidc-provider sets its own headers and reads its own bodies).
+ * Once the host listens, it puts the demo peer supporter and coordinator on the roster.
  */
 export const developmentSandbox: HostExtension = {
   name: 'sandbox',
   configure: (config) => withSandboxEhrConnection(withSandboxTrust(config)),
   router: (config, logger) =>
     config.sandbox ? { path: '/sandbox', router: sandboxRouter(config, logger) } : undefined,
+  started: async (config, logger) => {
+    if (config.sandbox) {
+      await startDemoRoster(config, logger);
+    }
+  },
 };
 
 function sandboxRouter(config: Config, logger: Logger): express.Router {

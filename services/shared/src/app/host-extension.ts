@@ -16,6 +16,11 @@ export interface HostExtension {
    * reads its own bodies and decides who may call it. Undefined when it is switched off.
    */
   router?(config: Config, logger: Logger): { readonly path: string; readonly router: Router } | undefined;
+  /**
+   * Runs once the host listens at PUBLIC_BASE_URL, for work that goes through the host's own
+   * APIs like any client (the sandbox puts its demo users on the roster). It must not throw.
+   */
+  started?(config: Config, logger: Logger): Promise<void>;
 }
 
 /** The configuration after every extension has adjusted it, in order. */

@@ -44,4 +44,7 @@ export async function main(
     },
   });
   logger.info('database', { kind: db.kind });
+  for (const extension of extensions) {
+    await extension.started?.(config, logger);
+  }
 }
