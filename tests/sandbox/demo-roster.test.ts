@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { createLogger } from '@peerbridge/shared';
 import { developmentSandbox, fetchDemoToken, seedDemoRoster } from '@peerbridge/sandbox';
-import { ALL_SERVICES } from '../../services/gateway/src/services.js';
+import { ALL_SERVICES } from '@peerbridge/gateway';
 import { eventsSettled } from '../support/events-settled.js';
 import { startListeningTestApp, type ListeningTestApp } from '../support/test-app.js';
 

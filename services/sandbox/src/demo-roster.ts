@@ -3,13 +3,12 @@ import { fetchDemoToken } from './demo-token.js';
 import { findDemoUser } from './demo-users.js';
 import { sandboxIssuer } from './sandbox-issuer.js';
 
-/**
- * The demo peer supporter and the demo coordinator on the program's roster, so that signing in as
- * them in the sandbox means what it says: the peer supporter has a caseload to be matched to, the
- * coordinator triages, assigns and administers the program (a role comes from the roster, never
- * from the token: docs/adr/0017-program-administrators.md). The demo clinician is an EHR user and
- * stays off the roster.
- */
+// The demo peer supporter and the demo coordinator on the program's roster, so that signing in as
+// them in the sandbox means what it says: the peer supporter has a caseload to be matched to, the
+// coordinator triages, assigns and administers the program (a role comes from the roster, never
+// from the token: docs/adr/0017-program-administrators.md). The demo clinician is an EHR user and
+// stays off the roster.
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** What createPeerSupporter takes (openapi/care-team.yaml, PeerSupporterInput). */
