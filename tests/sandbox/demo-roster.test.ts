@@ -17,15 +17,16 @@ describe('the sandbox demo roster', () => {
   let t: ListeningTestApp;
   const logger = createLogger({ level: 'error', service: 'test', silent: true });
   let backend: string;
-  const userToken = async (as: string) =>
-    `Bearer ${(await fetchDemoToken({ issuer: `${t.baseUrl}/sandbox/auth`, as, scope: 'openid fhirUser user/*.cruds' })).access_token}`;
+  // The test issuer's tokens name another audience; the sandbox's name this listening app.
+  const bearer = async (as: string, scope: string) =>
+    `Bearer ${(await fetchDemoToken({ issuer: `${t.baseUrl}/sandbox/auth`, as, scope })).access_token}`;
+  const userToken = (as: string) => bearer(as, 'openid fhirUser user/*.cruds');
 
   beforeAll(async () => {
     t = await startListeningTestApp(ALL_SERVICES, { SANDBOX: '1' }, { withEvents: true });
     await developmentSandbox.started!(t.config, logger);
     await eventsSettled(t.db, SCHEMAS);
-    // The test issuer's tokens name another audience; the sandbox's name this listening app.
-    backend = `Bearer ${(await fetchDemoToken({ issuer: `${t.baseUrl}/sandbox/auth`, as: 'backend', scope: 'system/*.rs' })).access_token}`;
+    backend = await bearer('backend', 'system/*.rs');
   });
   afterAll(async () => {
     await t.close();

@@ -1,4 +1,4 @@
-import type { Config, Logger } from '@peerbridge/shared';
+import { ownPractitionerId, type Config, type Logger } from '@peerbridge/shared';
 import { fetchDemoToken } from './demo-token.js';
 import { findDemoUser } from './demo-users.js';
 import { sandboxIssuer } from './sandbox-issuer.js';
@@ -24,13 +24,17 @@ interface RosterInput {
   readonly role: 'peer-supporter' | 'coordinator';
 }
 
-/** The roster entries of the demo users, as of `now` (a certification must be current to match). */
-export function demoRoster(now: Date): readonly RosterInput[] {
+/**
+ * The roster entries of the demo users, as of `now` (a certification must be current to match),
+ * under the Practitioner ids the server reads from their sign-ins' `fhirUser`.
+ */
+export function demoRoster(config: Pick<Config, 'publicBaseUrl'>, now: Date): readonly RosterInput[] {
+  const idOf = (demoUserId: string) => practitionerIdOf(demoUserId, config.publicBaseUrl);
   const day = (offsetDays: number) =>
     new Date(now.getTime() + offsetDays * DAY_MS).toISOString().slice(0, 10);
   return [
     {
-      id: practitionerIdOf('peer-supporter'),
+      id: idOf('peer-supporter'),
       name: { given: ['Pat'], family: 'Peer' },
       languages: ['en', 'es'],
       livedExperience: ['depression', 'anxiety'],
@@ -49,7 +53,7 @@ export function demoRoster(now: Date): readonly RosterInput[] {
       role: 'peer-supporter',
     },
     {
-      id: practitionerIdOf('coordinator'),
+      id: idOf('coordinator'),
       name: { given: ['Corey'], family: 'Coordinator' },
       languages: ['en'],
       maxCaseload: 0,
@@ -58,12 +62,12 @@ export function demoRoster(now: Date): readonly RosterInput[] {
   ];
 }
 
-function practitionerIdOf(demoUserId: string): string {
-  const fhirUser = findDemoUser(demoUserId)?.fhirUser;
-  if (!fhirUser?.startsWith('Practitioner/')) {
+function practitionerIdOf(demoUserId: string, baseUrl: string): string {
+  const id = ownPractitionerId(findDemoUser(demoUserId)?.fhirUser, baseUrl);
+  if (!id) {
     throw new Error(`demo user ${demoUserId} has no Practitioner`);
   }
-  return fhirUser.slice('Practitioner/'.length);
+  return id;
 }
 
 export type DemoRosterOutcome = 'added' | 'already on the roster';
@@ -81,7 +85,7 @@ export async function seedDemoRoster(config: Config, now = new Date()): Promise<
     scope: 'system/Practitioner.c system/PractitionerRole.c',
   });
   const outcomes: DemoRosterOutcome[] = [];
-  for (const member of demoRoster(now)) {
+  for (const member of demoRoster(config, now)) {
     const response = await fetch(`${config.publicBaseUrl}/api/care-team/peer-supporters`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${access_token}`, 'Content-Type': 'application/json' },

@@ -5,7 +5,7 @@ export * from './demo-users.js';
 export * from './demo-backend-keys.js';
 export { encodeLaunch, type LaunchContext } from './launch-context.js';
 export * from './demo-token.js';
-export { demoRoster, seedDemoRoster, type DemoRosterOutcome } from './demo-roster.js';
+export { seedDemoRoster, type DemoRosterOutcome } from './demo-roster.js';
 export { memoryAdapterFactory } from './memory-adapter.js';
 export { introspectionAndRevocation } from './token-endpoint-policies.js';
 export { runTokenCommand, TOKEN_COMMAND_USAGE } from './token-command.js';
